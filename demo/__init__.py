@@ -1,0 +1,1 @@
+"""Demo data: a real-looking province for `make demo`."""

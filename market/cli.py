@@ -1,0 +1,133 @@
+"""Flask CLI: db upgrade, users create / token / set-password, markets create."""
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from market import migrate
+from market.db import get_db
+from market.errors import AppError
+from market.markets import service as markets
+from market.users import ROLES, User, create_user, issue_token, set_password
+
+db_cli = AppGroup("db", help="Database schema.")
+users_cli = AppGroup("users", help="Users and API tokens.")
+markets_cli = AppGroup("markets", help="Markets.")
+
+
+def fail_on_app_error(error: AppError) -> None:
+    """Turn a domain error into a CLI error message and exit status."""
+    raise click.ClickException(f"{error.detail} {error.errors or ''}".strip())
+
+
+@db_cli.command("upgrade")
+@click.option("--revision", default="head", show_default=True)
+def db_upgrade(revision: str) -> None:
+    """Bring the database named by DATABASE_URL to the latest schema."""
+    migrate.upgrade(get_db().url, revision)
+    click.echo(f"database at {revision}")
+
+
+@db_cli.command("check")
+def db_check() -> None:
+    """Exit non-zero when the schema is not current."""
+    problem = migrate.pending_revision(get_db().engine)
+    if problem:
+        raise click.ClickException(problem)
+    click.echo("schema is current")
+
+
+def _scope(session, market: str | None, vendor: str | None, school: str | None) -> dict:
+    given = {k: v for k, v in (("market", market), ("vendor", vendor), ("school", school)) if v}
+    if len(given) > 1:
+        raise click.UsageError("give at most one of --market, --vendor, --school")
+    if not given:
+        return {}
+    ((kind, value),) = given.items()
+    if kind == "market":
+        return {"market_id": markets.get_market(session, value).id}
+    resolver = current_app.extensions.get("user_scopes", {}).get(kind)
+    if resolver is None:
+        raise click.UsageError(f"--{kind} is not available in this version")
+    return resolver(session, value)
+
+
+@users_cli.command("create")
+@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option("--username", required=True)
+@click.option("--market", help="market code, for a market_manager")
+@click.option("--vendor", help="vendor id, for a vendor")
+@click.option("--school", help="school code, for a school_admin")
+@click.option("--password", help="also allow logging in to the staff pages")
+def users_create(role, username, market, vendor, school, password) -> None:
+    """Create a user; prints the new API token alone on the last line."""
+    try:
+        with get_db().session_scope() as session:
+            user = create_user(
+                session,
+                username=username,
+                role=role,
+                password=password,
+                **_scope(session, market, vendor, school),
+            )
+            token = issue_token(session, user=user, label="cli")
+    except AppError as error:
+        fail_on_app_error(error)
+    click.echo(f"created {role} {username}")
+    click.echo(token)
+
+
+@users_cli.command("token")
+@click.option("--username", required=True)
+def users_token(username: str) -> None:
+    """Issue another API token for an existing user (printed alone on the last line)."""
+    with get_db().session_scope() as session:
+        user = session.execute(select(User).where(User.username == username)).scalar_one_or_none()
+        if user is None:
+            raise click.ClickException(f"no user {username}")
+        token = issue_token(session, user=user, label="cli")
+    click.echo(token)
+
+
+@users_cli.command("set-password")
+@click.option("--username", required=True)
+@click.password_option()
+def users_set_password(username: str, password: str) -> None:
+    """Set the password a user logs in to the staff pages with."""
+    try:
+        with get_db().session_scope() as session:
+            user = session.execute(select(User).where(User.username == username)).scalar_one()
+            set_password(user, password)
+    except AppError as error:
+        fail_on_app_error(error)
+    click.echo("password set")
+
+
+@markets_cli.command("create")
+@click.option("--code", required=True)
+@click.option("--name", required=True)
+@click.option("--ward-code")
+@click.option("--legacy-district")
+def markets_create(code, name, ward_code, legacy_district) -> None:
+    """Register a market."""
+    from market.markets.schemas import MarketCreateSchema
+
+    body = {"code": code, "name": name, "ward_code": ward_code, "legacy_district": legacy_district}
+    errors = MarketCreateSchema().validate({k: v for k, v in body.items() if v})
+    if errors:
+        raise click.ClickException(str(errors))
+    try:
+        with get_db().session_scope() as session:
+            markets.create_market(
+                session, **MarketCreateSchema().load({k: v for k, v in body.items() if v})
+            )
+    except AppError as error:
+        fail_on_app_error(error)
+    click.echo(f"market {code} created")
+
+
+def init_app(app: Flask) -> None:
+    """Register the command groups."""
+    for group in (db_cli, users_cli, markets_cli):
+        app.cli.add_command(group)

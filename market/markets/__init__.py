@@ -1,0 +1,1 @@
+"""The Market domain: the markets (chợ) a province runs."""

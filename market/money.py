@@ -1,0 +1,27 @@
+"""Đồng: integers only, parsed strictly and shown the Vietnamese way (50.000 ₫)."""
+
+from babel.numbers import format_decimal, format_percent
+
+MAX_AMOUNT = 9_999_999_999_999  # what VietQR tag 54 can carry
+
+
+def is_valid_amount(value: object) -> bool:
+    """True for an integer number of đồng within 1..MAX_AMOUNT (bools and floats are not)."""
+    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_AMOUNT
+
+
+def format_vnd(amount: int) -> str:
+    """50000 → '50.000 ₫'."""
+    return f"{format_decimal(amount, locale='vi_VN')} ₫"
+
+
+def format_number(value: int | float, digits: int = 0) -> str:
+    """1816 → '1.816'; 42.75 with digits=2 → '42,75'."""
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    return format_decimal(value, format=pattern, locale="vi_VN")
+
+
+def format_ratio(value: float, digits: int = 2) -> str:
+    """0.4275 → '42,75%'."""
+    pattern = "#,##0" + ("." + "0" * digits if digits else "") + "%"
+    return format_percent(value, format=pattern, locale="vi_VN")

@@ -1,0 +1,70 @@
+"""Staff pages: log in with a password, log out, a home page."""
+
+import secrets
+from urllib.parse import urlsplit
+
+from flask import Blueprint, Flask, abort, redirect, render_template, request, session, url_for
+
+from market.auth import current_user
+from market.db import get_session
+from market.users import authenticate
+
+bp = Blueprint("pages", __name__, template_folder="templates")
+
+
+def csrf_token() -> str:
+    """The session's anti-forgery token for forms."""
+    if "csrf" not in session:
+        session["csrf"] = secrets.token_urlsafe(24)
+    return session["csrf"]
+
+
+def _check_csrf() -> None:
+    sent = request.form.get("csrf", "")
+    if not sent or not secrets.compare_digest(sent, session.get("csrf", "")):
+        abort(400, "The form expired; reload the page and try again.")
+
+
+def _safe_next(target: str | None) -> str:
+    parts = urlsplit(target or "")
+    if parts.scheme or parts.netloc or not (target or "").startswith("/"):
+        return url_for("pages.home")
+    return target
+
+
+@bp.get("/")
+def home():
+    """The landing page."""
+    return render_template("home.html", user=current_user())
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    """The staff login form."""
+    error = None
+    if request.method == "POST":
+        _check_csrf()
+        username = request.form.get("username", "")[:80]
+        password = request.form.get("password", "")[:200]
+        user = authenticate(get_session(), username=username, password=password)
+        if user is not None:
+            session.clear()
+            session["user_id"] = user.id
+            return redirect(_safe_next(request.args.get("next")))
+        error = "Sai tên đăng nhập hoặc mật khẩu."
+    status = 401 if error else 200
+    return render_template("login.html", error=error, csrf=csrf_token()), status
+
+
+@bp.post("/logout")
+def logout():
+    """End the staff session."""
+    _check_csrf()
+    session.clear()
+    return redirect(url_for("pages.login"))
+
+
+def init_app(app: Flask) -> None:
+    """Register the pages and their template helpers."""
+    app.register_blueprint(bp)
+    app.jinja_env.globals["csrf_token"] = csrf_token

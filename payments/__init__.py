@@ -1,0 +1,1 @@
+"""The Payments domain: VietQR codes, credited transfers, settlements and reconciliation."""

@@ -1,0 +1,1 @@
+"""The Tuition domain: schools, students, fee plans, exemptions and invoices."""

@@ -1,0 +1,1 @@
+"""The Vendor domain: market vendors (tiểu thương), onboarding and their payout accounts."""

@@ -1,0 +1,65 @@
+"""Vendors and their payout accounts."""
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from market.db import Base, BigId, utcnow
+from market.markets.models import Market
+from vendors.rules import STATUSES, can_move
+
+
+class Vendor(Base):
+    __tablename__ = "vendors"
+    __table_args__ = (
+        CheckConstraint(f"status IN {STATUSES!r}", name="status"),
+        # A stall belongs to one open vendor at a time; a closed vendor frees it.
+        Index(
+            "uq_vendors_market_stall_open",
+            "market_id",
+            "stall",
+            unique=True,
+            sqlite_where=text("status != 'closed'"),
+            postgresql_where=text("status != 'closed'"),
+        ),
+        Index("ix_vendors_market_status", "market_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    market_id: Mapped[int] = mapped_column(ForeignKey("markets.id"))
+    stall: Mapped[str] = mapped_column(String(20))
+    full_name: Mapped[str] = mapped_column(String(100))
+    name_folded: Mapped[str] = mapped_column(String(100), index=True)
+    phone: Mapped[str] = mapped_column(String(10))
+    national_id: Mapped[str | None] = mapped_column(String(12))
+    category: Mapped[str | None] = mapped_column(String(60))
+    bank_bin: Mapped[str] = mapped_column(String(6))
+    account_number: Mapped[str] = mapped_column(String(19))
+    account_name: Mapped[str] = mapped_column(String(70))
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    status_reason: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    market: Mapped[Market] = relationship(lazy="joined")
+
+    def can_move_to(self, status: str) -> bool:
+        """True when the state machine allows status next."""
+        return can_move(self.status, status)
+
+    def details(self) -> dict:
+        """The fields an import or an update may change, for diffs and the audit log."""
+        return {k: getattr(self, k) for k in EDITABLE}
+
+
+EDITABLE = (
+    "stall",
+    "full_name",
+    "phone",
+    "national_id",
+    "category",
+    "bank_bin",
+    "account_number",
+    "account_name",
+)

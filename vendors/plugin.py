@@ -1,0 +1,17 @@
+"""How the vendors domain plugs into the application."""
+
+from flask import Flask
+from flask_smorest import Api
+
+from market.markets.service import register_vendor_counter
+from vendors import service
+from vendors.cli import vendors_cli
+from vendors.views import blp
+
+
+def init_app(app: Flask, api: Api) -> None:
+    """Register the blueprint, the market vendor counts and the vendor user scope."""
+    api.register_blueprint(blp)
+    register_vendor_counter(service.count_by_status)
+    app.cli.add_command(vendors_cli)
+    app.extensions.setdefault("user_scopes", {})["vendor"] = service.vendor_scope
