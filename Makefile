@@ -50,6 +50,7 @@ demo: install
 
 bench: install
 	$(BIN)/python bench/import_vendors.py
+	$(BIN)/python bench/qr.py
 
 clean:
 	rm -rf $(VENV) instance build

@@ -28,9 +28,11 @@ def _register_domains(app: Flask, api: Api) -> None:
     from demo.cli import demo_cli
     from market import cli, pages
     from market.markets.views import blp as markets_blp
+    from payments import plugin as payments_plugin
     from vendors import plugin as vendors_plugin
 
     api.register_blueprint(markets_blp)
+    payments_plugin.init_app(app, api)
     vendors_plugin.init_app(app, api)
     pages.init_app(app)
     cli.init_app(app)

@@ -7,6 +7,7 @@ import market.audit  # noqa: F401  (models register on import)
 import market.idempotency  # noqa: F401
 import market.markets.models  # noqa: F401
 import market.users  # noqa: F401
+import payments.models  # noqa: F401
 import vendors.models  # noqa: F401
 from market.db import Base
 

@@ -63,3 +63,16 @@ EDITABLE = (
     "account_number",
     "account_name",
 )
+
+
+class PlacardPrint(Base):
+    """One placard handed out: its serial is printed on it, so a placard can be traced."""
+
+    __tablename__ = "placard_prints"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    vendor_id: Mapped[int] = mapped_column(ForeignKey("vendors.id"), index=True)
+    serial: Mapped[str] = mapped_column(String(12), unique=True)
+    payload: Mapped[str] = mapped_column(String(512))
+    printed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    printed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
