@@ -51,6 +51,7 @@ demo: install
 bench: install
 	$(BIN)/python bench/import_vendors.py
 	$(BIN)/python bench/qr.py
+	$(BIN)/python bench/ingest.py
 
 clean:
 	rm -rf $(VENV) instance build

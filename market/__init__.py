@@ -26,7 +26,7 @@ def _require_schema(app: Flask) -> None:
 
 def _register_domains(app: Flask, api: Api) -> None:
     from demo.cli import demo_cli
-    from market import cli, pages
+    from market import cli, health, pages
     from market.markets.views import blp as markets_blp
     from payments import plugin as payments_plugin
     from vendors import plugin as vendors_plugin
@@ -35,6 +35,7 @@ def _register_domains(app: Flask, api: Api) -> None:
     payments_plugin.init_app(app, api)
     vendors_plugin.init_app(app, api)
     pages.init_app(app)
+    health.init_app(app)
     cli.init_app(app)
     app.cli.add_command(demo_cli)
 

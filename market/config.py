@@ -13,6 +13,12 @@ class Config:
     MAX_CONTENT_LENGTH = 10 * 1024 * 1024
     TIMEZONE = "Asia/Ho_Chi_Minh"
     REDIS_URL = None
+    # Keyed hash of payer accounts (distinct payers): set once and keep; falls back to SECRET_KEY.
+    PAYER_HASH_KEY = None
+    # A business day may be closed this long after it ends, so late notifications still land.
+    SETTLEMENT_GRACE_MINUTES = 120
+    # How long a process may reuse a provider's settings (secret, fees) between notifications.
+    PROVIDER_CACHE_SECONDS = 10
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     # flask-smorest / OpenAPI
@@ -26,7 +32,14 @@ class Config:
     JSON_SORT_KEYS = False
 
 
-PLAIN_ENV_NAMES = ("DATABASE_URL", "SECRET_KEY", "MAX_CONTENT_LENGTH", "REDIS_URL")
+PLAIN_ENV_NAMES = (
+    "DATABASE_URL",
+    "SECRET_KEY",
+    "MAX_CONTENT_LENGTH",
+    "REDIS_URL",
+    "PAYER_HASH_KEY",
+    "SETTLEMENT_GRACE_MINUTES",
+)
 
 
 def load_config(app, overrides: dict | None) -> None:
@@ -35,7 +48,8 @@ def load_config(app, overrides: dict | None) -> None:
     for name in PLAIN_ENV_NAMES:
         if name in os.environ:
             value = os.environ[name]
-            app.config[name] = int(value) if name == "MAX_CONTENT_LENGTH" else value
+            numeric = name in ("MAX_CONTENT_LENGTH", "SETTLEMENT_GRACE_MINUTES")
+            app.config[name] = int(value) if numeric else value
     app.config.from_prefixed_env()
     if overrides:
         app.config.update(overrides)

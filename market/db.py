@@ -81,7 +81,9 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False})
         _sqlite_pragmas(engine)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    # No pre-ping: it costs a round trip per request; after a database restart the first
+    # request on a dead connection fails once (and is retried by whoever sent it).
+    return create_engine(url, pool_size=10, max_overflow=10, pool_recycle=1800)
 
 
 class Database:
@@ -175,3 +177,22 @@ def bulk_insert(session: Session, table, rows: list[dict]) -> None:
     with cursor, cursor.copy(f'COPY "{table.name}" ({quoted}) FROM STDIN') as copy:
         for row in rows:
             copy.write_row([json.dumps(row[c]) if c in as_json else row[c] for c in columns])
+
+
+def insert_or_ignore(session: Session, table, values: dict, conflict: list[str]) -> int | None:
+    """Insert one row unless it collides on the unique columns `conflict`; the new id or None.
+
+    Under concurrency the database decides: of simultaneous inserts of one key exactly one
+    returns an id, the others wait for it and get None."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    stmt = (
+        dialect_insert(table)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=conflict)
+        .returning(table.c.id)
+    )
+    return session.execute(stmt).scalar()

@@ -9,6 +9,7 @@ from flask import Flask, g, request
 
 log = logging.getLogger("market.request")
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+SLOW_MS = 1000
 
 
 class RequestIdFilter(logging.Filter):
@@ -43,5 +44,16 @@ def init_app(app: Flask) -> None:
     def _finish(response):
         response.headers["X-Request-ID"] = g.get("request_id", "")
         elapsed = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
-        log.info("%s %s %s %.1fms", request.method, request.path, response.status_code, elapsed)
+        # Errors and slow requests are worth a line; a fast success is only traced on DEBUG
+        # (a proxy keeps access logs), which saves a noticeable share of a small request.
+        level = logging.INFO if response.status_code >= 400 or elapsed > SLOW_MS else logging.DEBUG
+        if log.isEnabledFor(level):
+            log.log(
+                level,
+                "%s %s %s %.1fms",
+                request.method,
+                request.path,
+                response.status_code,
+                elapsed,
+            )
         return response

@@ -1,11 +1,19 @@
 """`flask qr decode PAYLOAD` and `flask qr encode ...`."""
 
 import json
+from datetime import timedelta
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
+from sqlalchemy import select
 
+from market.db import get_db, utcnow
+from market.errors import AppError
 from payments import vietqr
+from payments.ingest import business_date_of
+from payments.models import FORMATS, Provider
+from payments.settlement import close_business_day
 
 qr_cli = AppGroup("qr", help="VietQR payloads.")
 
@@ -43,3 +51,73 @@ def qr_encode(bank_bin, account, card, amount, purpose, bill_number) -> None:
     except vietqr.VietQRError as exc:
         raise click.ClickException(f"{exc.reason}: {exc.message}") from exc
     click.echo(payload)
+
+
+providers_cli = AppGroup("providers", help="Wallets and banks that notify transfers.")
+settlements_cli = AppGroup("settlements", help="Business days and settlements.")
+
+
+@providers_cli.command("add")
+@click.argument("name")
+@click.option("--format", "format_", type=click.Choice(FORMATS), required=True)
+@click.option("--secret", required=True, help="the shared secret / API key (never printed)")
+@click.option("--account-number", help="the account this provider reports on, if one")
+@click.option("--fee-fixed", type=click.IntRange(min=0), default=0, help="đồng per transfer")
+@click.option(
+    "--fee-bps", type=click.IntRange(min=0, max=10000), default=0, help="basis points of the amount"
+)
+def providers_add(name, format_, secret, account_number, fee_fixed, fee_bps) -> None:
+    """Register a provider; its notifications go to /api/v1/notifications/NAME."""
+    if len(secret) < 16:
+        raise click.ClickException("the secret must have at least 16 characters")
+    with get_db().session_scope() as session:
+        if session.execute(select(Provider.id).where(Provider.name == name)).first():
+            raise click.ClickException(f"provider {name} exists")
+        session.add(
+            Provider(
+                name=name,
+                format=format_,
+                secret=secret,
+                fee_fixed=fee_fixed,
+                fee_bps=fee_bps,
+                account_number=account_number,
+            )
+        )
+    click.echo(f"provider {name} ({format_}) added: POST /api/v1/notifications/{name}")
+
+
+@providers_cli.command("list")
+def providers_list() -> None:
+    """List providers (never their secrets)."""
+    with get_db().session_scope() as session:
+        for p in session.execute(select(Provider).order_by(Provider.name)).scalars():
+            state = "active" if p.active else "inactive"
+            click.echo(f"{p.name}\t{p.format}\t{state}\tfee {p.fee_fixed} đ + {p.fee_bps} bps")
+
+
+@settlements_cli.command("close")
+@click.option(
+    "--date",
+    "day",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    help="business day (default: yesterday, Vietnam time)",
+)
+def settlements_close(day) -> None:
+    """Close a business day into settlements (idempotent)."""
+    now = utcnow()
+    business_date = day.date() if day else business_date_of(now) - timedelta(days=1)
+    grace = timedelta(minutes=current_app.config["SETTLEMENT_GRACE_MINUTES"])
+    try:
+        with get_db().session_scope() as session:
+            closed = close_business_day(
+                session, business_date=business_date, actor=None, now=now, grace=grace
+            )
+            lines = [
+                f"{s.payee_type} {s.payee_id}: {s.payment_count} payments, net {s.net_amount}"
+                for s in closed
+            ]
+    except AppError as error:
+        raise click.ClickException(error.detail) from error
+    click.echo(f"{business_date}: {len(lines)} settlements")
+    for line in lines:
+        click.echo(line)

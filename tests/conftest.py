@@ -47,6 +47,8 @@ def app(database_url):
             "DATABASE_URL": database_url,
             "SECRET_KEY": "test-secret",
             "MAX_CONTENT_LENGTH": 10 * 1024 * 1024,
+            # Providers are made afresh in every (rolled back) test: no cache across them.
+            "PROVIDER_CACHE_SECONDS": 0,
         }
     )
     yield app
@@ -59,7 +61,8 @@ def make_app():
     made = []
 
     def build(**config):
-        made.append(create_app({"TESTING": True, "SECRET_KEY": "test-secret"} | config))
+        base = {"TESTING": True, "SECRET_KEY": "test-secret", "PROVIDER_CACHE_SECONDS": 0}
+        made.append(create_app(base | config))
         return made[-1]
 
     yield build
@@ -94,3 +97,26 @@ def client(app, session):
 def is_postgres(database_url) -> bool:
     """True when the suite runs on PostgreSQL."""
     return database_url.startswith("postgresql")
+
+
+@pytest.fixture
+def live_database(database_url):
+    """A fresh PostgreSQL database whose writes really commit (concurrency and durability
+    tests); skipped on SQLite."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("concurrency and durability tests run on PostgreSQL")
+    admin_url = make_url(database_url).set(database="postgres")
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text("DROP DATABASE IF EXISTS cho40_pytest_live WITH (FORCE)"))
+        conn.execute(text("CREATE DATABASE cho40_pytest_live"))
+    url = (
+        make_url(database_url)
+        .set(database="cho40_pytest_live")
+        .render_as_string(hide_password=False)
+    )
+    upgrade(url)
+    yield url
+    with admin.connect() as conn:
+        conn.execute(text("DROP DATABASE IF EXISTS cho40_pytest_live WITH (FORCE)"))
+    admin.dispose()

@@ -57,3 +57,54 @@ def make_user(session, role: str, **scope) -> tuple:
 def bearer(token: str) -> dict:
     """The Authorization header for token."""
     return {"Authorization": f"Bearer {token}"}
+
+
+def make_provider(
+    session,
+    name: str = "vqr-generic",
+    format: str = "generic",
+    secret: str = "s3cret-s3cret-s3cret",
+    **values,
+):
+    """A provider with a known secret."""
+    from payments.models import Provider
+
+    provider = Provider(name=name, format=format, secret=secret, **values)
+    session.add(provider)
+    session.flush()
+    return provider
+
+
+def generic_notification(
+    secret: str,
+    *,
+    txn: str,
+    amount: int,
+    account: str,
+    description: str = "chuyen tien",
+    bank_bin: str = "970436",
+    occurred_at: str = "2026-11-20T09:30:00+07:00",
+    t: int | None = None,
+    **extra,
+) -> tuple[bytes, dict]:
+    """(body, headers) of a correctly signed generic notification."""
+    import hashlib
+    import hmac
+    import json
+    import time
+
+    body = json.dumps(
+        {
+            "transaction_id": txn,
+            "amount": amount,
+            "credit_bin": bank_bin,
+            "credit_account": account,
+            "description": description,
+            "occurred_at": occurred_at,
+            **extra,
+        },
+        ensure_ascii=False,
+    ).encode()
+    t = int(time.time()) if t is None else t
+    mac = hmac.new(secret.encode(), f"{t}.".encode() + body, hashlib.sha256).hexdigest()
+    return body, {"X-Signature": f"t={t},v1={mac}", "Content-Type": "application/json"}

@@ -24,6 +24,7 @@ class Vendor(Base):
             postgresql_where=text("status != 'closed'"),
         ),
         Index("ix_vendors_market_status", "market_id", "status"),
+        Index("ix_vendors_account", "account_number"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)

@@ -4,7 +4,8 @@ from flask import Flask
 from flask_smorest import Api
 
 from market.markets.service import register_vendor_counter
-from vendors import service
+from payments.registry import registry
+from vendors import payees, service
 from vendors.cli import vendors_cli
 from vendors.qr_views import blp as qr_blp
 from vendors.views import blp
@@ -17,3 +18,7 @@ def init_app(app: Flask, api: Api) -> None:
     register_vendor_counter(service.count_by_status)
     app.cli.add_command(vendors_cli)
     app.extensions.setdefault("user_scopes", {})["vendor"] = service.vendor_scope
+    registry.add_payee_finder(payees.vendors_holding)
+    registry.assigners["vendor_id"] = payees.assign_to_vendor
+    registry.scopes["market_manager"] = payees.manager_scope
+    registry.scopes["vendor"] = payees.vendor_scope

@@ -1,0 +1,198 @@
+"""Signed notifications per second, sustained, against the app under gunicorn on PostgreSQL,
+and in the same run the rate of a trivial JSON endpoint of the same app, for the ratio.
+
+    python bench/ingest.py [--seconds 10] [--workers 3] [--connections 16]
+                           [--pg postgresql+psycopg://postgres@127.0.0.1:5432/test]
+
+It builds a fresh database (cho40_bench_ingest, dropped first) with the demo province, registers
+a generic provider, starts gunicorn, signs one notification per transfer in advance (unique
+transaction ids, the vendors' real accounts) and drives the load with wrk (Debian: apt-get
+install wrk), which cycles through them. It then checks that the ledger holds exactly as many
+payments as notifications were answered 200. Targets on a 2-core machine: ingest ≥ 40 % of the
+trivial endpoint's rate and ≥ 1,000 notifications/s.
+"""
+
+import argparse
+import hashlib
+import hmac
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from sqlalchemy import create_engine, make_url, text
+
+ROOT = Path(__file__).resolve().parent.parent
+SECRET = "bench-secret-bench-secret"
+LUA = """
+local counter = 0
+setup = function(thread) thread:set("id", counter); counter = counter + 1 end
+local sigs, bodies, n, i = {}, {}, 0, 0
+init = function(args)
+  for line in io.lines(args[1]) do
+    local sig, body = line:match("^([^\\t]+)\\t(.*)$")
+    n = n + 1; sigs[n] = sig; bodies[n] = body
+  end
+  stride = tonumber(args[2])
+end
+request = function()
+  local k = (id + i * stride) % n + 1
+  i = i + 1
+  return wrk.format("POST", nil, {["Content-Type"] = "application/json",
+                                  ["X-Signature"] = sigs[k]}, bodies[k])
+end
+"""
+
+
+def run(cmd: list[str], env: dict | None = None) -> str:
+    return subprocess.run(cmd, check=True, capture_output=True, text=True, cwd=ROOT, env=env).stdout
+
+
+def fresh_database(server: str) -> str:
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text("DROP DATABASE IF EXISTS cho40_bench_ingest WITH (FORCE)"))
+        conn.execute(text("CREATE DATABASE cho40_bench_ingest"))
+    admin.dispose()
+    return make_url(server).set(database="cho40_bench_ingest").render_as_string(False)
+
+
+def wrk(url: str, seconds: int, connections: int, script: list[str]) -> dict:
+    out = run(
+        [
+            "wrk",
+            "-t2",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            "--latency",
+            *script[:2],
+            url,
+            *script[2:],
+        ]
+    )
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    total = int(re.search(r"(\d+) requests in", out).group(1))
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)", out)
+    scale = {"us": 0.001, "ms": 1, "s": 1000}[p99.group(2)]
+    return {
+        "rate": rate,
+        "total": total,
+        "errors": int(errors.group(1)) if errors else 0,
+        "p99_ms": float(p99.group(1)) * scale,
+    }
+
+
+def sign_all(url: str, count: int, path: Path) -> None:
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        accounts = conn.execute(
+            text("SELECT bank_bin, account_number FROM vendors WHERE status = 'active'")
+        ).all()
+    engine.dispose()
+    t = int(time.time()) + 30
+    with path.open("w") as out:
+        for n in range(count):
+            bank_bin, account = accounts[n % len(accounts)]
+            body = json.dumps(
+                {
+                    "transaction_id": f"BENCH-{t}-{n}",
+                    "amount": 1000 + n,
+                    "credit_bin": bank_bin,
+                    "credit_account": account,
+                    "description": f"tien hang {n}",
+                    "occurred_at": "2026-11-26T10:00:00+07:00",
+                }
+            )
+            mac = hmac.new(SECRET.encode(), f"{t}.{body}".encode(), hashlib.sha256).hexdigest()
+            out.write(f"t={t},v1={mac}\t{body}\n")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--port", type=int, default=8791)
+    parser.add_argument("--pg", default="postgresql+psycopg://postgres@127.0.0.1:5432/test")
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        sys.exit("wrk is needed to drive the load: apt-get install wrk")
+    url = fresh_database(args.pg)
+    env = os.environ | {"DATABASE_URL": url, "SECRET_KEY": "bench"}
+    flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
+    run([*flask, "db", "upgrade"], env)
+    run([*flask, "demo", "seed"], env)
+    run([*flask, "providers", "add", "bench", "--format", "generic", "--secret", SECRET], env)
+    base = f"http://127.0.0.1:{args.port}"
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--workers",
+            str(args.workers),
+            "--bind",
+            f"127.0.0.1:{args.port}",
+            "wsgi:app",
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"{base}/api/v1/health", timeout=1)
+                break
+            except (urllib.error.URLError, OSError):
+                time.sleep(0.1)
+        with tempfile.TemporaryDirectory() as tmp:
+            signed, script = Path(tmp) / "signed.txt", Path(tmp) / "ingest.lua"
+            sign_all(url, 3000 * args.seconds, signed)
+            script.write_text(LUA)
+            trivial = wrk(f"{base}/api/v1/health", args.seconds, args.connections, [])
+            ingest = wrk(
+                f"{base}/api/v1/notifications/bench",
+                args.seconds,
+                args.connections,
+                ["-s", str(script), "--", str(signed), "2"],
+            )
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(10)
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        payments = conn.execute(text("SELECT count(*) FROM payments")).scalar()
+    engine.dispose()
+    answered = ingest["total"] - ingest["errors"]
+    in_flight = payments - answered  # sent before wrk stopped, answered after it stopped looking
+    exact = 0 <= in_flight <= args.connections
+    print(
+        f"gunicorn: {args.workers} sync workers; wrk: 2 threads, {args.connections} "
+        f"connections, {args.seconds} s each"
+    )
+    print(f"trivial JSON endpoint:  {trivial['rate']:8,.0f} req/s   p99 {trivial['p99_ms']:.1f} ms")
+    print(
+        f"signed notifications:   {ingest['rate']:8,.0f} /s      p99 {ingest['p99_ms']:.1f} ms "
+        f"({ingest['errors']} not 2xx)"
+    )
+    print(f"ratio ingest/trivial:   {ingest['rate'] / trivial['rate']:8.0%}")
+    print(
+        f"payments in the ledger: {payments:8,} for {answered:,} notifications answered 200 "
+        f"and {in_flight} in flight at the stop ({'consistent' if exact else 'INCONSISTENT'})"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,228 @@
+"""The one ingest path: every credited transfer, from a notification, a statement or a
+person, is matched and recorded here exactly once."""
+
+import hashlib
+import hmac
+import logging
+import time
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from market.errors import NotFound, Unauthorized, ValidationFailed
+from payments.models import Notification, Payment, Provider, UnsettledPayment
+from payments.providers import get_adapter
+from payments.providers.base import PayloadError, SignatureError, Transfer
+from payments.reference import find_references
+from payments.registry import Payee, Target, registry
+from payments.store import store_payment
+
+log = logging.getLogger(__name__)
+VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def business_date_of(moment: datetime) -> date:
+    """The business day (Asia/Ho_Chi_Minh) a moment falls on."""
+    return moment.astimezone(VIETNAM).date()
+
+
+@dataclass(frozen=True)
+class Match:
+    payee: Payee | None
+    target: Target | None
+    status: str
+    matched_by: str | None
+    note: str
+
+
+def _target_for(session: Session, transfer: Transfer, notes: list[str]) -> Target | None:
+    for reference in find_references(transfer.description, prefixes=registry.target_finders):
+        target = registry.target_finders[reference[:2]](session, reference)
+        if target is None:
+            notes.append(f"reference {reference} is unknown")
+        elif target.account_number != transfer.credit_account or (
+            transfer.credit_bin and target.bank_bin and target.bank_bin != transfer.credit_bin
+        ):
+            notes.append(f"reference {reference} belongs to another account")
+        else:
+            notes.append(f"reference {reference} found in the description")
+            return target
+    return None
+
+
+def match(session: Session, transfer: Transfer) -> Match:
+    """Who was paid (the account's holder) and for what (a reference in the description)."""
+    notes: list[str] = []
+    target = _target_for(session, transfer, notes)
+    if target is not None:
+        return Match(target.payee, target, "matched", "reference", "; ".join(notes))
+    payees = [
+        p
+        for find in registry.payee_finders
+        for p in find(session, transfer.credit_bin, transfer.credit_account)
+    ]
+    if len(payees) != 1:
+        held = "no payee holds" if not payees else f"{len(payees)} payees hold"
+        notes.append(f"{held} account {transfer.credit_account}")
+        return Match(None, None, "unmatched", None, "; ".join(notes))
+    payee = payees[0]
+    notes.append(f"account {transfer.credit_account} belongs to {payee.type} {payee.id}")
+    if payee.needs_target:
+        notes.append("no reference to what is paid")
+        return Match(payee, None, "unmatched", None, "; ".join(notes))
+    return Match(payee, None, "matched", "account", "; ".join(notes))
+
+
+def payer_columns(transfer: Transfer, key: bytes) -> dict:
+    """The payer's account kept only masked and as a keyed hash (for distinct payers)."""
+    if not transfer.debit_account:
+        return {"payer_bin": transfer.debit_bin, "payer_name": transfer.debit_name}
+    digest = hmac.new(
+        key, f"{transfer.debit_bin or ''}:{transfer.debit_account}".encode(), hashlib.sha256
+    ).hexdigest()[:32]
+    return {
+        "payer_bin": transfer.debit_bin,
+        "payer_name": transfer.debit_name,
+        "payer_account_masked": "•••• " + transfer.debit_account[-4:],
+        "payer_hash": digest,
+    }
+
+
+def record_transfer(
+    session: Session,
+    *,
+    provider: "Provider | ProviderConfig",
+    transfer: Transfer,
+    source: str,
+    payer_key: bytes,
+    raw_body: str | None = None,
+) -> tuple[str, int]:
+    """('recorded' | 'duplicate', payment id): the transfer is in the ledger exactly once;
+    raw_body, the notification as it arrived, is stored with it."""
+    found = match(session, transfer)
+    values = {
+        "kind": "payment",
+        "method": "transfer",
+        "source": source,
+        "provider_id": provider.id,
+        "provider_txn_id": transfer.provider_txn_id,
+        "amount": transfer.amount,
+        "fee_amount": provider.fee_for(transfer.amount),
+        "credit_bin": transfer.credit_bin,
+        "credit_account": transfer.credit_account,
+        "description": transfer.description[:500],
+        "occurred_at": transfer.occurred_at,
+        "business_date": business_date_of(transfer.occurred_at),
+        "payee_type": found.payee.type if found.payee else None,
+        "payee_id": found.payee.id if found.payee else None,
+        "target_type": found.target.type if found.target else None,
+        "target_id": found.target.id if found.target else None,
+        "target_reference": found.target.reference if found.target else None,
+        "match_status": found.status,
+        "matched_by": found.matched_by,
+        "match_note": found.note[:300],
+    } | payer_columns(transfer, payer_key)
+    payment_id = store_payment(session, values, raw_body)
+    if payment_id is None:
+        existing = session.execute(
+            select(Payment.id).where(
+                Payment.provider_id == provider.id,
+                Payment.provider_txn_id == transfer.provider_txn_id,
+            )
+        ).scalar_one()
+        return "duplicate", existing
+    if found.target is not None:
+        registry.target_appliers[found.target.type](session, found.target.id, transfer.amount)
+    return "recorded", payment_id
+
+
+def queue_for_settlement(session: Session, payment_id: int, business_date: date) -> None:
+    """Put a matched payment in line for the next close of a business day."""
+    session.execute(
+        insert(UnsettledPayment), [{"payment_id": payment_id, "business_date": business_date}]
+    )
+
+
+def active_provider(session: Session, name: str) -> Provider:
+    """The active provider called name, or 404."""
+    provider = session.execute(
+        select(Provider).where(Provider.name == name, Provider.active.is_(True))
+    ).scalar_one_or_none()
+    if provider is None:
+        raise NotFound(f"no provider {name!r}")
+    return provider
+
+
+@dataclass(frozen=True)
+class ProviderConfig:
+    """What the hot path needs of a provider, cacheable between requests."""
+
+    id: int
+    name: str
+    format: str
+    secret: str
+    fee_fixed: int
+    fee_bps: int
+
+    def fee_for(self, amount: int) -> int:
+        """The provider's fee on a credit of amount (see Provider.fee_for)."""
+        return self.fee_fixed + (amount * self.fee_bps + 5000) // 10000
+
+
+_configs: dict[str, tuple[float, ProviderConfig]] = {}
+
+
+def provider_config(session: Session, name: str, max_age: float) -> ProviderConfig:
+    """The active provider's configuration, read at most every max_age seconds per process
+    (a deactivated provider or a rotated secret takes effect within max_age)."""
+    cached = _configs.get(name)
+    if cached and max_age > 0 and time.monotonic() - cached[0] < max_age:
+        return cached[1]
+    p = active_provider(session, name)
+    config = ProviderConfig(p.id, p.name, p.format, p.secret, p.fee_fixed, p.fee_bps)
+    _configs[name] = (time.monotonic(), config)
+    return config
+
+
+def receive_notification(
+    session: Session,
+    *,
+    provider_name: str,
+    headers,
+    body: bytes,
+    now: datetime,
+    payer_key: bytes,
+    cache_seconds: float = 0,
+) -> tuple[int, dict]:
+    """Verify, parse and record one provider notification; (HTTP status, provider's answer)."""
+    provider = provider_config(session, provider_name, cache_seconds)
+    adapter = get_adapter(provider.format)
+    try:
+        adapter.verify(secret=provider.secret, headers=headers, body=body, now=now)
+    except SignatureError as exc:
+        log.warning("refused notification for %s: %s", provider.name, exc.reason)
+        raise Unauthorized(f"Notification refused: {exc.reason}.") from exc
+    try:
+        transfers = adapter.parse(body)
+    except PayloadError as exc:
+        log.warning("malformed notification for %s: %s", provider.name, exc.field)
+        raise ValidationFailed.on(exc.field, exc.message) from exc
+    results, raw = [], body.decode("utf-8", errors="replace")
+    for transfer in transfers:
+        status, payment_id = record_transfer(
+            session,
+            provider=provider,
+            transfer=transfer,
+            source="notification",
+            payer_key=payer_key,
+            raw_body=raw,
+        )
+        results.append({"status": status, "payment_id": payment_id})
+    if not transfers:
+        session.execute(
+            insert(Notification), [{"provider_id": provider.id, "body": raw, "outcome": "ignored"}]
+        )
+    return adapter.answer(results)
