@@ -3,6 +3,7 @@
 import csv
 import io
 import random
+from datetime import date
 from importlib import resources
 
 from sqlalchemy import select
@@ -10,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from market.markets.models import Market
 from market.markets.service import create_market
+from market.text import qr_ascii
 from market.users import User, create_user
 from vendors.importer import import_vendors
 
@@ -82,4 +84,86 @@ def seed(session: Session, *, vendors_per_market: int = 40) -> dict:
             "rows": result.rows,
             "errors": len(result.errors),
         }
+    summary["schools"] = seed_schools(session, admin, rng)
+    return summary
+
+
+SCHOOLS = [
+    (
+        "THCS-LEQUYDON",
+        "Trường THCS Lê Quý Đôn",
+        "public",
+        "29001",
+        "Thành phố Vĩnh Long",
+        "970436",
+        "0011004455667",
+        [("Tiền ăn bán trú", "meals", 750_000), ("Bảo hiểm y tế học sinh", "insurance", 884_520)],
+    ),
+    (
+        "THPT-NGUYENTRAI",
+        "Trường THPT tư thục Nguyễn Trãi",
+        "private",
+        "29004",
+        "Thành phố Bến Tre",
+        "970415",
+        "102030405060",
+        [("Học phí", "tuition", 3_500_000), ("Tiền ăn bán trú", "meals", 900_000)],
+    ),
+]
+
+
+def seed_schools(session: Session, admin: User, rng: random.Random) -> dict:
+    """Two schools of the province with classes, a fee plan each, invoices issued."""
+    from tuition.models import School
+    from tuition.plans import create_plan, issue_plan
+    from tuition.schools import import_students
+
+    summary = {}
+    for code, name, kind, ward, district, bank, account, lines in SCHOOLS:
+        school = session.execute(select(School).where(School.code == code)).scalar_one_or_none()
+        if school is None:
+            school = School(
+                code=code,
+                name=name,
+                type=kind,
+                ward_code=ward,
+                legacy_district=district,
+                bank_bin=bank,
+                account_number=account,
+                account_name=qr_ascii(name, limit=70),
+            )
+            session.add(school)
+            session.flush()
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(["Mã học sinh", "Họ và tên", "Lớp", "Phụ huynh", "SĐT phụ huynh"])
+        for n in range(1, 41):
+            writer.writerow(
+                [
+                    f"HS{n:03d}",
+                    f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}",
+                    f"{6 + n % 4}A{1 + n % 2}",
+                    f"{rng.choice(FAMILY)} Văn {rng.choice(GIVEN)}",
+                    f"09{rng.randrange(10**8):08d}",
+                ]
+            )
+        import_students(session, actor=admin, school=school, data=out.getvalue().encode())
+        from tuition.models import FeePlan
+
+        plan = session.execute(select(FeePlan).where(FeePlan.school_id == school.id)).scalar()
+        if plan is None:
+            classes = sorted({f"{6 + n % 4}A{1 + n % 2}" for n in range(1, 41)})
+            plan = create_plan(
+                session,
+                school=school,
+                details={
+                    "name": "Học kỳ I năm học 2026–2027",
+                    "school_year": "2026-2027",
+                    "term": "HK1",
+                    "due_date": date(2026, 12, 15),
+                    "classes": classes,
+                    "lines": [{"item": i, "kind": k, "amount": a} for i, k, a in lines],
+                },
+            )
+        summary[code] = issue_plan(session, actor=admin, plan_id=plan.id)
     return summary

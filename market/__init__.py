@@ -29,11 +29,13 @@ def _register_domains(app: Flask, api: Api) -> None:
     from market import cli, health, pages
     from market.markets.views import blp as markets_blp
     from payments import plugin as payments_plugin
+    from tuition import plugin as tuition_plugin
     from vendors import plugin as vendors_plugin
 
     api.register_blueprint(markets_blp)
     payments_plugin.init_app(app, api)
     vendors_plugin.init_app(app, api)
+    tuition_plugin.init_app(app, api)
     pages.init_app(app)
     health.init_app(app)
     cli.init_app(app)

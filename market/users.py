@@ -26,7 +26,7 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(20))
     market_id: Mapped[int | None] = mapped_column(ForeignKey("markets.id"))
     vendor_id: Mapped[int | None] = mapped_column(ForeignKey("vendors.id"))
-    school_id: Mapped[int | None] = mapped_column(BigId)
+    school_id: Mapped[int | None] = mapped_column(ForeignKey("schools.id"))
     password_hash: Mapped[str | None] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

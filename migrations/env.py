@@ -6,8 +6,10 @@ from sqlalchemy import engine_from_config, pool
 import market.audit  # noqa: F401  (models register on import)
 import market.idempotency  # noqa: F401
 import market.markets.models  # noqa: F401
+import market.ratelimit  # noqa: F401
 import market.users  # noqa: F401
 import payments.models  # noqa: F401
+import tuition.models  # noqa: F401
 import vendors.models  # noqa: F401
 from market.db import Base
 

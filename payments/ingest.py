@@ -135,7 +135,9 @@ def record_transfer(
         ).scalar_one()
         return "duplicate", existing
     if found.target is not None:
-        registry.target_appliers[found.target.type](session, found.target.id, transfer.amount)
+        registry.target_appliers[found.target.type](
+            session, found.target.id, transfer.amount, payment_id
+        )
     return "recorded", payment_id
 
 

@@ -13,7 +13,7 @@ from market.pagination import Page, paginate
 from market.users import User
 from payments.ingest import business_date_of, queue_for_settlement
 from payments.models import Payment
-from payments.registry import registry
+from payments.registry import Payee, Target, registry
 from payments.scopes import payee_condition
 
 READERS = ("admin", "market_manager", "vendor", "school_admin")
@@ -118,7 +118,7 @@ def assign(
         )
     )
     if target is not None:
-        registry.target_appliers[target.type](session, target.id, payment.amount)
+        registry.target_appliers[target.type](session, target.id, payment.amount, payment.id)
     queue_for_settlement(session, payment.id, payment.business_date)
     session.refresh(payment)
     audit.record(
@@ -173,7 +173,9 @@ def reverse(session: Session, *, actor: User, payment_id: int, reason: str) -> P
     }
     reversal_id = session.execute(insert(Payment).returning(Payment.id), [values]).scalar_one()
     if payment.target_type and payment.target_id:
-        registry.target_appliers[payment.target_type](session, payment.target_id, -payment.amount)
+        registry.target_appliers[payment.target_type](
+            session, payment.target_id, -payment.amount, reversal_id
+        )
     if payment.match_status == "matched":
         queue_for_settlement(session, reversal_id, values["business_date"])
     audit.record(
@@ -204,3 +206,40 @@ def annotate(session: Session, payments: list[Payment]) -> list[Payment]:
         payment.reversed_by_id = reversals.get(payment.id)
         payment.status_label = "reversed" if payment.id in reversals else payment.match_status
     return payments
+
+
+def record_cash(
+    session: Session,
+    *,
+    actor: User,
+    payee: Payee,
+    target: Target | None,
+    amount: int,
+    note: str | None = None,
+) -> Payment:
+    """Record cash a payee's staff received: a payment like any other (method cash), so the
+    cashless share can be computed; cash is not settled with a provider."""
+    now = utcnow()
+    values = {
+        "kind": "payment",
+        "method": "cash",
+        "source": "manual",
+        "amount": amount,
+        "fee_amount": 0,
+        "description": note,
+        "occurred_at": now,
+        "business_date": business_date_of(now),
+        "payee_type": payee.type,
+        "payee_id": payee.id,
+        "target_type": target.type if target else None,
+        "target_id": target.id if target else None,
+        "target_reference": target.reference if target else None,
+        "match_status": "matched",
+        "matched_by": "manual",
+        "created_by": actor.id,
+        "match_note": f"cash recorded by {actor.username}",
+    }
+    payment_id = session.execute(insert(Payment).returning(Payment.id), [values]).scalar_one()
+    if target is not None:
+        registry.target_appliers[target.type](session, target.id, amount, payment_id)
+    return session.get(Payment, payment_id)

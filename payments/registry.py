@@ -36,8 +36,9 @@ class Target:
 PayeeFinder = Callable[[Session, str | None, str], list[Payee]]
 # (session, reference) -> the target with that reference, or None
 TargetFinder = Callable[[Session, str], Target | None]
-# (session, target id, signed amount) -> None: count a payment (or its reversal) on the target
-TargetApplier = Callable[[Session, int, int], None]
+# (session, target id, signed amount, payment id) -> None: count a payment (or its reversal,
+# with a negative amount) on the target; the payment id lets the target keep a receipt
+TargetApplier = Callable[[Session, int, int, int], None]
 # (session, user, value given) -> (payee, target or None); raises AppError when refused
 Assigner = Callable[[Session, User, str], tuple[Payee, Target | None]]
 # (user) -> SQL condition on (payee_type, payee_id) columns, or None when the role sees none

@@ -24,7 +24,9 @@ def find_payment_request(session: Session, reference: str) -> Target | None:
     )
 
 
-def apply_to_payment_request(session: Session, request_id: int, amount: int) -> None:
+def apply_to_payment_request(
+    session: Session, request_id: int, amount: int, _payment_id: int
+) -> None:
     """Count amount (negative for a reversal) on the request in one statement, so that
     simultaneous payments are all counted."""
     paid = PaymentRequest.paid_amount + amount

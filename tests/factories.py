@@ -108,3 +108,22 @@ def generic_notification(
     t = int(time.time()) if t is None else t
     mac = hmac.new(secret.encode(), f"{t}.".encode() + body, hashlib.sha256).hexdigest()
     return body, {"X-Signature": f"t={t},v1={mac}", "Content-Type": "application/json"}
+
+
+def make_school(session, **overrides):
+    """A school with a valid payout account."""
+    from tuition.models import School
+
+    n = next(_seq)
+    values = {
+        "code": f"TH-{n}",
+        "name": f"Trường Thử {n}",
+        "type": "public",
+        "bank_bin": "970436",
+        "account_number": f"{2000000000 + n}",
+        "account_name": f"TRUONG THU {n}",
+    } | overrides
+    school = School(**values)
+    session.add(school)
+    session.flush()
+    return school

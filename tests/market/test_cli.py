@@ -72,8 +72,13 @@ def test_demo_seed_builds_a_province_and_is_idempotent(app, session):
         session.scalar(select(func.count()).select_from(Vendor).where(Vendor.status != "active"))
         == 0
     )
+    from tuition.models import Invoice
+
+    invoices = session.scalar(select(func.count()).select_from(Invoice))
+    assert invoices == 80  # two schools, 40 students each, one plan each
     assert runner.invoke(args=["demo", "seed"]).exit_code == 0
     assert session.scalar(select(func.count()).select_from(Vendor)) == vendors
+    assert session.scalar(select(func.count()).select_from(Invoice)) == invoices
 
 
 def test_vendors_import_from_the_shell(app, session, tmp_path):

@@ -15,6 +15,7 @@ from tests.factories import (
     generic_notification,
     make_market,
     make_provider,
+    make_school,
     make_user,
     make_vendor,
 )
@@ -61,7 +62,7 @@ def test_each_role_lists_only_the_money_it_may_see(client, session, setup):
     assert client.get(f"/api/v1/payments/{c}", headers=manager).status_code == 404
     bank = bearer(make_user(session, "bank_staff")[1])
     assert client.get("/api/v1/payments", headers=bank).status_code == 403
-    school = bearer(make_user(session, "school_admin", school_id=1)[1])
+    school = bearer(make_user(session, "school_admin", school_id=make_school(session).id)[1])
     assert ids(school) == []
     assert client.get("/api/v1/payments").status_code == 401
 

@@ -5,7 +5,7 @@ import io
 import pytest
 
 from market.users import ROLES
-from tests.factories import bearer, make_market, make_user, make_vendor
+from tests.factories import bearer, make_market, make_school, make_user, make_vendor
 
 ENDPOINTS = [
     # (method, path, json body or None, roles allowed)
@@ -54,7 +54,7 @@ def world(session):
         "admin": make_user(session, "admin")[1],
         "market_manager": make_user(session, "market_manager", market_id=market.id)[1],
         "vendor": make_user(session, "vendor", vendor_id=vendor.id, market_id=market.id)[1],
-        "school_admin": make_user(session, "school_admin", school_id=1)[1],
+        "school_admin": make_user(session, "school_admin", school_id=make_school(session).id)[1],
         "bank_staff": make_user(session, "bank_staff")[1],
     }
     return market, vendor, tokens

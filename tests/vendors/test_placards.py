@@ -8,7 +8,7 @@ from PIL import Image
 from sqlalchemy import func, select
 
 from payments.vietqr import parse
-from tests.factories import bearer, make_market, make_user, make_vendor
+from tests.factories import bearer, make_market, make_school, make_user, make_vendor
 from tests.payments.test_placard import pdf_pages
 from vendors.models import PlacardPrint
 
@@ -113,7 +113,10 @@ def test_other_markets_and_other_roles_get_no_placards(client, session, market):
     assert (
         client.get(f"/api/v1/markets/{other.code}/placards.pdf", headers=manager).status_code == 403
     )
-    for role, scope in (("bank_staff", {}), ("school_admin", {"school_id": 1})):
+    for role, scope in (
+        ("bank_staff", {}),
+        ("school_admin", {"school_id": make_school(session).id}),
+    ):
         token = bearer(make_user(session, role, **scope)[1])
         assert client.get(f"/api/v1/vendors/{stranger.id}/qr", headers=token).status_code == 403
         assert (

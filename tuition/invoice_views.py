@@ -1,0 +1,97 @@
+"""Invoices, their QR codes, cash, receipts and the outstanding report over HTTP."""
+
+from flask import Response
+from flask_smorest import Blueprint
+
+from market.auth import caller, require
+from market.db import get_session
+from payments.qrimage import qr_png
+from payments.schemas import PaymentDetailSchema
+from tuition import invoices, reports, schools
+from tuition.schemas import (
+    CashSchema,
+    InvoicePageSchema,
+    InvoiceQuerySchema,
+    InvoiceSchema,
+    ReportQuerySchema,
+    VoidSchema,
+)
+
+blp = Blueprint("invoices", __name__, url_prefix="/api/v1", description="Invoices")
+
+
+@blp.get("/invoices")
+@require(*schools.STAFF)
+@blp.arguments(InvoiceQuerySchema, location="query")
+@blp.response(200, InvoicePageSchema)
+def list_invoices(query):
+    """Invoices by school, class and status."""
+    session = get_session()
+    code = query.pop("school", None)
+    school = schools.get_school(session, actor=caller(), code=code) if code else None
+    return invoices.list_invoices(
+        session, actor=caller(), school=school, after=query.pop("cursor"), **query
+    )
+
+
+@blp.get("/invoices/<reference>")
+@require(*schools.STAFF)
+@blp.response(200, InvoiceSchema)
+def get_invoice(reference):
+    """An invoice with its lines, what was paid and the balance."""
+    return invoices.get_invoice(get_session(), actor=caller(), reference=reference)
+
+
+@blp.get("/invoices/<reference>/qr.png")
+@require(*schools.STAFF)
+@blp.response(200, content_type="image/png")
+def invoice_qr(reference):
+    """A QR for the balance due, the reference inside."""
+    session = get_session()
+    invoice = invoices.get_invoice(session, actor=caller(), reference=reference)
+    return Response(qr_png(invoices.invoice_payload(session, invoice)), mimetype="image/png")
+
+
+@blp.post("/invoices/<reference>/cash-payments")
+@require(*schools.STAFF)
+@blp.arguments(CashSchema)
+@blp.response(201, PaymentDetailSchema)
+def record_cash(body, reference):
+    """Cash received by the accountant, recorded as a payment (method cash)."""
+    from payments.ledger import annotate
+
+    session = get_session()
+    payment = invoices.record_cash(session, actor=caller(), reference=reference, **body)
+    return annotate(session, [payment])[0]
+
+
+@blp.post("/invoices/<reference>/void")
+@require(*schools.STAFF)
+@blp.arguments(VoidSchema)
+@blp.response(200, InvoiceSchema)
+def void_invoice(body, reference):
+    """Cancel an invoice on which nothing was paid."""
+    return invoices.void_invoice(get_session(), actor=caller(), reference=reference, **body)
+
+
+@blp.get("/payments/<int:payment_id>/receipt.pdf")
+@require(*schools.STAFF)
+@blp.response(200, content_type="application/pdf")
+def receipt(payment_id):
+    """The numbered receipt of a payment to a school."""
+    data, number = reports.receipt_pdf(get_session(), actor=caller(), payment_id=payment_id)
+    response = Response(data, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'inline; filename="bien-lai-{number}.pdf"'
+    return response
+
+
+@blp.get("/schools/<code>/outstanding")
+@require(*schools.STAFF)
+@blp.arguments(ReportQuerySchema, location="query")
+@blp.response(200)
+def outstanding(query, code):
+    """What is still due, by class and student, with days overdue (json, csv or xlsx)."""
+    session = get_session()
+    school = schools.get_school(session, actor=caller(), code=code)
+    rows = reports.outstanding(session, school=school)
+    return reports.render(rows, query["format"], school)

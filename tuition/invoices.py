@@ -1,0 +1,206 @@
+"""Invoices as the payments domain sees them (targets paid by reference), cash, receipts."""
+
+from sqlalchemy import and_, case, insert, select, update
+from sqlalchemy.orm import Session
+
+from market.db import utcnow
+from market.errors import Conflict, NotFound
+from market.pagination import Page, paginate
+from market.users import User
+from payments import ledger, qr
+from payments.registry import Payee, Target
+from tuition.models import FeePlan, Invoice, Receipt, ReceiptCounter, School, Student
+
+PAYABLE = ("open", "partially_paid")
+
+
+def school_payee(school_id: int) -> Payee:
+    """A school as a payee: a transfer to it is matched once the invoice is known."""
+    return Payee("school", school_id, needs_target=True)
+
+
+def _target(session: Session, invoice: Invoice) -> Target:
+    school = session.get(School, invoice.school_id)
+    return Target(
+        "invoice",
+        invoice.id,
+        invoice.reference,
+        school_payee(school.id),
+        school.bank_bin,
+        school.account_number,
+    )
+
+
+def find_invoice(session: Session, reference: str) -> Target | None:
+    """The live invoice with this reference as a payment target, or None."""
+    invoice = session.execute(
+        select(Invoice).where(Invoice.reference == reference, Invoice.status != "void")
+    ).scalar_one_or_none()
+    return _target(session, invoice) if invoice else None
+
+
+def schools_holding(session: Session, bank_bin: str | None, account: str) -> list[Payee]:
+    """The schools whose fee account is account."""
+    stmt = select(School.id).where(School.account_number == account)
+    if bank_bin:
+        stmt = stmt.where(School.bank_bin == bank_bin)
+    return [school_payee(sid) for sid in session.connection().execute(stmt).scalars()]
+
+
+def _next_receipt_number(session: Session, school_id: int, school_year: str) -> int:
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    # The row stays locked until the payment's transaction ends: numbers have no gaps.
+    stmt = dialect_insert(ReceiptCounter).values(
+        school_id=school_id, school_year=school_year, last_number=1
+    )
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["school_id", "school_year"],
+        set_={"last_number": ReceiptCounter.last_number + 1},
+    ).returning(ReceiptCounter.last_number)
+    return session.execute(stmt).scalar_one()
+
+
+def apply_to_invoice(session: Session, invoice_id: int, amount: int, payment_id: int) -> None:
+    """Count amount on the invoice in one statement (simultaneous payments all count); a
+    payment gets the school year's next receipt number."""
+    paid = Invoice.paid_amount + amount
+    status = case(
+        (paid <= 0, case((Invoice.total_amount == 0, "paid"), else_="open")),
+        (paid < Invoice.total_amount, "partially_paid"),
+        (paid == Invoice.total_amount, "paid"),
+        else_="overpaid",
+    )
+    row = session.execute(
+        update(Invoice)
+        .where(Invoice.id == invoice_id, Invoice.status != "void")
+        .values(paid_amount=paid, status=status)
+        .returning(Invoice.school_id, Invoice.plan_id, Invoice.total_amount - Invoice.paid_amount)
+    ).one_or_none()
+    if row is None or amount <= 0:
+        return
+    school_id, plan_id, balance = row
+    year = session.execute(select(FeePlan.school_year).where(FeePlan.id == plan_id)).scalar_one()
+    number = _next_receipt_number(session, school_id, year)
+    session.execute(
+        insert(Receipt),
+        [
+            {
+                "school_id": school_id,
+                "school_year": year,
+                "number": number,
+                "payment_id": payment_id,
+                "invoice_id": invoice_id,
+                "amount": amount,
+                "balance_after": balance,
+            }
+        ],
+    )
+    session.expire_all()
+
+
+def get_invoice(session: Session, *, actor: User, reference: str) -> Invoice:
+    """An invoice of a school the actor may act on (404 otherwise)."""
+    invoice = session.execute(
+        select(Invoice).where(Invoice.reference == reference.upper())
+    ).scalar_one_or_none()
+    if invoice is None or not (
+        actor.role == "admin"
+        or (actor.role == "school_admin" and actor.school_id == invoice.school_id)
+    ):
+        raise NotFound(f"no invoice {reference}")
+    return invoice
+
+
+def list_invoices(
+    session: Session,
+    *,
+    actor: User,
+    school: School | None = None,
+    class_name: str | None = None,
+    status: str | None = None,
+    limit: int = 50,
+    after: int | None = None,
+) -> Page:
+    """Invoices of the schools the actor may act on."""
+    stmt = select(Invoice).join(Student, Student.id == Invoice.student_id)
+    if actor.role == "school_admin":
+        stmt = stmt.where(Invoice.school_id == actor.school_id)
+    if school is not None:
+        stmt = stmt.where(Invoice.school_id == school.id)
+    if class_name:
+        stmt = stmt.where(Student.class_name == class_name.upper())
+    if status:
+        stmt = stmt.where(Invoice.status == status)
+    return paginate(session, stmt, Invoice.id, limit=limit, after=after)
+
+
+def invoice_payload(session: Session, invoice: Invoice) -> str:
+    """The VietQR for what is still due, the reference inside (what banks copy)."""
+    if invoice.status not in PAYABLE or invoice.balance <= 0:
+        raise Conflict(f"invoice {invoice.reference} has nothing due")
+    school = session.get(School, invoice.school_id)
+    return qr.dynamic_payload(
+        bank_bin=school.bank_bin,
+        account_number=school.account_number,
+        amount=invoice.balance,
+        reference=invoice.reference,
+        description="hoc phi",
+    )
+
+
+def record_cash(
+    session: Session, *, actor: User, reference: str, amount: int, note: str | None = None
+) -> object:
+    """Cash the accountant received for an invoice, recorded as a payment (method cash)."""
+    invoice = get_invoice(session, actor=actor, reference=reference)
+    if invoice.status == "void":
+        raise Conflict(f"invoice {invoice.reference} is void")
+    return ledger.record_cash(
+        session,
+        actor=actor,
+        payee=school_payee(invoice.school_id),
+        target=_target(session, invoice),
+        amount=amount,
+        note=note or f"Tiền mặt {invoice.reference}",
+    )
+
+
+def assign_invoice(session: Session, actor: User, value: str) -> tuple[Payee, Target]:
+    """An unmatched transfer given to an invoice of the actor's school."""
+    invoice = get_invoice(session, actor=actor, reference=value.strip())
+    if invoice.status == "void":
+        raise Conflict(f"invoice {invoice.reference} is void")
+    target = _target(session, invoice)
+    return target.payee, target
+
+
+def void_invoice(session: Session, *, actor: User, reference: str, reason: str) -> Invoice:
+    """Cancel an invoice nothing was paid on (a paid one is reversed payment by payment)."""
+    invoice = get_invoice(session, actor=actor, reference=reference)
+    if invoice.paid_amount != 0:
+        raise Conflict("an invoice with payments cannot be voided; reverse the payments first")
+    invoice.status, invoice.voided_at, invoice.void_reason = "void", utcnow(), reason
+    session.flush()
+    return invoice
+
+
+def receipt_for(session: Session, *, actor: User, payment_id: int) -> Receipt:
+    """The receipt of a payment to a school the actor may act on."""
+    receipt = session.execute(
+        select(Receipt).where(Receipt.payment_id == payment_id)
+    ).scalar_one_or_none()
+    if receipt is None or not (
+        actor.role == "admin"
+        or (actor.role == "school_admin" and actor.school_id == receipt.school_id)
+    ):
+        raise NotFound(f"no receipt for payment {payment_id}")
+    return receipt
+
+
+def school_admin_scope(user: User, type_column, id_column):
+    """A school admin sees its school's money."""
+    return and_(type_column == "school", id_column == user.school_id)
