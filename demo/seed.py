@@ -85,6 +85,11 @@ def seed(session: Session, *, vendors_per_market: int = 40) -> dict:
             "errors": len(result.errors),
         }
     summary["schools"] = seed_schools(session, admin, rng)
+    from demo.payments import seed_fees, seed_payments
+
+    summary["payments"] = seed_payments(session, admin, rng)
+    if summary["payments"]:
+        summary["fees_paid"] = seed_fees(session, admin, rng)
     return summary
 
 

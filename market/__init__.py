@@ -28,11 +28,15 @@ def _register_domains(app: Flask, api: Api) -> None:
     from demo.cli import demo_cli
     from market import cli, health, pages
     from market.markets.views import blp as markets_blp
+    from market.stats import dashboard
+    from market.stats.views import blp as stats_blp
     from payments import plugin as payments_plugin
     from tuition import plugin as tuition_plugin
     from vendors import plugin as vendors_plugin
 
     api.register_blueprint(markets_blp)
+    api.register_blueprint(stats_blp)
+    dashboard.init_app(app)
     payments_plugin.init_app(app, api)
     vendors_plugin.init_app(app, api)
     tuition_plugin.init_app(app, api)

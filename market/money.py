@@ -25,3 +25,11 @@ def format_ratio(value: float, digits: int = 2) -> str:
     """0.4275 → '42,75%'."""
     pattern = "#,##0" + ("." + "0" * digits if digits else "") + "%"
     return format_percent(value, format=pattern, locale="vi_VN")
+
+
+def format_money_short(amount: int) -> str:
+    """1_234_000_000 → '1,2 tỷ đồng'; 45_600_000 → '45,6 triệu đồng'; smaller: '50.000 ₫'."""
+    for size, unit in ((1_000_000_000, "tỷ đồng"), (1_000_000, "triệu đồng")):
+        if abs(amount) >= size:
+            return f"{format_decimal(amount / size, format='#,##0.#', locale='vi_VN')} {unit}"
+    return format_vnd(amount)

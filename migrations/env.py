@@ -9,6 +9,7 @@ import market.markets.models  # noqa: F401
 import market.ratelimit  # noqa: F401
 import market.users  # noqa: F401
 import payments.models  # noqa: F401
+import payments.rollups  # noqa: F401
 import tuition.models  # noqa: F401
 import vendors.models  # noqa: F401
 from market.db import Base

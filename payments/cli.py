@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from market.db import get_db, utcnow
 from market.errors import AppError
-from payments import vietqr
+from payments import rollups, vietqr
 from payments.ingest import business_date_of
 from payments.models import FORMATS, Provider
 from payments.settlement import close_business_day
@@ -121,3 +121,24 @@ def settlements_close(day) -> None:
     click.echo(f"{business_date}: {len(lines)} settlements")
     for line in lines:
         click.echo(line)
+
+
+stats_cli = AppGroup("stats", help="Statistics rollups.")
+
+
+@stats_cli.command("rebuild")
+def stats_rebuild() -> None:
+    """Recompute every statistics rollup from the ledger."""
+    with get_db().session_scope() as session:
+        rollups.rebuild(session)
+    click.echo("rollups rebuilt")
+
+
+@stats_cli.command("check")
+def stats_check() -> None:
+    """Exit 1 when the maintained rollups differ from a fresh rebuild."""
+    with get_db().session_scope() as session:
+        same = rollups.agrees(session)
+    if not same:
+        raise click.ClickException("the rollups differ from the ledger: run `stats rebuild`")
+    click.echo("rollups agree with the ledger")

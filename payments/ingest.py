@@ -13,6 +13,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from market.errors import NotFound, Unauthorized, ValidationFailed
+from payments import rollups
 from payments.models import Notification, Payment, Provider, UnsettledPayment
 from payments.providers import get_adapter
 from payments.providers.base import PayloadError, SignatureError, Transfer
@@ -126,6 +127,19 @@ def record_transfer(
         "match_note": found.note[:300],
     } | payer_columns(transfer, payer_key)
     payment_id = store_payment(session, values, raw_body)
+    if payment_id is not None and found.payee is not None:
+        rollups.account(
+            session,
+            business_date=values["business_date"],
+            payee_type=found.payee.type,
+            payee_id=found.payee.id,
+            provider_id=provider.id,
+            method="transfer",
+            amount=transfer.amount,
+            payer_hash=values.get("payer_hash"),
+            payer_bin=values.get("payer_bin"),
+            sign=1,
+        )
     if payment_id is None:
         existing = session.execute(
             select(Payment.id).where(

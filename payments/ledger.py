@@ -11,6 +11,7 @@ from market.db import utcnow
 from market.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from market.pagination import Page, paginate
 from market.users import User
+from payments import rollups
 from payments.ingest import business_date_of, queue_for_settlement
 from payments.models import Payment
 from payments.registry import Payee, Target, registry
@@ -90,6 +91,8 @@ def assign(
             "only an unmatched payment can be assigned",
             errors={"payment": [f"status is {payment.match_status}"]},
         )
+    if reversal_of(session, payment.id):
+        raise Conflict("a reversed payment cannot be assigned", errors={"payment": ["reversed"]})
     assigner = registry.assigners.get(field)
     if assigner is None:
         raise ValidationFailed.on(field, "this kind of assignment is not available")
@@ -121,6 +124,8 @@ def assign(
         registry.target_appliers[target.type](session, target.id, payment.amount, payment.id)
     queue_for_settlement(session, payment.id, payment.business_date)
     session.refresh(payment)
+    if before["payee"][0] is None:  # first time this payment has a payee: count it
+        rollups.account_payment(session, payment)
     audit.record(
         session,
         actor_id=actor.id,
@@ -178,6 +183,7 @@ def reverse(session: Session, *, actor: User, payment_id: int, reason: str) -> P
         )
     if payment.match_status == "matched":
         queue_for_settlement(session, reversal_id, values["business_date"])
+    rollups.account_payment(session, payment, sign=-1)
     audit.record(
         session,
         actor_id=actor.id,
@@ -242,4 +248,6 @@ def record_cash(
     payment_id = session.execute(insert(Payment).returning(Payment.id), [values]).scalar_one()
     if target is not None:
         registry.target_appliers[target.type](session, target.id, amount, payment_id)
-    return session.get(Payment, payment_id)
+    payment = session.get(Payment, payment_id)
+    rollups.account_payment(session, payment)
+    return payment

@@ -5,7 +5,7 @@ from flask_smorest import Api
 
 from market.errors import NotFound
 from payments import ledger_views, settlement_views
-from payments.cli import providers_cli, qr_cli, settlements_cli
+from payments.cli import providers_cli, qr_cli, settlements_cli, stats_cli
 from payments.registry import registry
 from payments.targets import apply_to_payment_request, find_payment_request
 from payments.views import blp
@@ -22,7 +22,7 @@ def init_app(app: Flask, api: Api) -> None:
     """Register the blueprints, the commands, and payment requests as a kind of target."""
     for blueprint in (blp, ledger_views.blp, settlement_views.blp):
         api.register_blueprint(blueprint)
-    for group in (qr_cli, providers_cli, settlements_cli):
+    for group in (qr_cli, providers_cli, settlements_cli, stats_cli):
         app.cli.add_command(group)
     registry.target_finders["CH"] = find_payment_request
     registry.target_appliers["payment_request"] = apply_to_payment_request

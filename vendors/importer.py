@@ -123,7 +123,15 @@ def _write(
         session,
         Vendor.__table__,
         [
-            dict(c, market_id=market.id, created_at=now, updated_at=now, status_reason=None)
+            dict(
+                c,
+                market_id=market.id,
+                created_at=now,
+                updated_at=now,
+                status_reason=None,
+                activated_at=now if c["status"] == "active" else None,
+                closed_at=None,
+            )
             for c in creates
         ],
     )
@@ -153,6 +161,8 @@ def _write(
             setattr(vendor, key, new)
         if "full_name" in changes:
             vendor.name_folded = fold(vendor.full_name)
+        if "status" in changes and vendor.activated_at is None:
+            vendor.activated_at = now
         entries.append(
             {
                 "actor_id": actor.id,

@@ -40,6 +40,9 @@ class Vendor(Base):
     account_name: Mapped[str] = mapped_column(String(70))
     status: Mapped[str] = mapped_column(String(10), default="pending")
     status_reason: Mapped[str | None] = mapped_column(String(500))
+    # When it first became an acceptance point, and when it stopped for good (statistics).
+    activated_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -4,6 +4,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from market import audit
+from market.db import utcnow
 from market.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from market.markets.models import Market
 from market.markets.service import check_market_access
@@ -156,6 +157,10 @@ def change_status(
         reason=reason,
     )
     vendor.status, vendor.status_reason = target, reason
+    if target == "active" and vendor.activated_at is None:
+        vendor.activated_at = utcnow()
+    if target == "closed":
+        vendor.closed_at = utcnow()
     session.flush()
     return vendor
 

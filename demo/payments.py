@@ -1,0 +1,106 @@
+"""Demo history: 90 days of stall payments (and the same season a year earlier), some fees."""
+
+import hashlib
+import random
+from datetime import UTC, timedelta
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from market.db import bulk_insert, utcnow
+from market.users import User
+from payments import rollups
+from payments.ingest import business_date_of
+from payments.models import Payment, Provider
+
+BANKS = ["970436", "970415", "970405", "970418", "970422", "970403", "971005", "970407"]
+
+
+def seed_payments(session: Session, admin: User, rng: random.Random, days: int = 90) -> int:
+    """Transfers to active vendors over the last `days` days and a year before; idempotent."""
+    from vendors.models import Vendor
+
+    if session.scalar(select(func.count()).select_from(Payment)):
+        return 0
+    provider = session.execute(select(Provider).where(Provider.name == "demo-bank")).scalar()
+    if provider is None:
+        provider = Provider(name="demo-bank", format="generic", secret=f"demo-{rng.random()}")
+        session.add(provider)
+        session.flush()
+    vendors = session.execute(
+        select(Vendor.id, Vendor.bank_bin, Vendor.account_number).where(Vendor.status == "active")
+    ).all()
+    payers = [hashlib.sha256(f"payer-{n}".encode()).hexdigest()[:32] for n in range(4000)]
+    now, rows, n = utcnow(), [], 0
+    for back, share in ((0, 1.0), (365, 0.7)):  # a year ago: fewer vendors took QR yet
+        for day in range(days):
+            moment = now - timedelta(days=back + day)
+            for vendor_id, bank_bin, account in vendors[: int(len(vendors) * share)]:
+                for _ in range(rng.choice((0, 1, 1, 2, 3))):
+                    n += 1
+                    at = moment.replace(hour=rng.randrange(0, 10), minute=rng.randrange(60))
+                    payer = rng.choice(payers)
+                    rows.append(
+                        {
+                            "kind": "payment",
+                            "method": "transfer",
+                            "source": "notification",
+                            "provider_id": provider.id,
+                            "provider_txn_id": f"DEMO-{n}",
+                            "amount": rng.choice((15, 20, 25, 30, 45, 50, 80, 120, 200)) * 1000,
+                            "fee_amount": 0,
+                            "credit_bin": bank_bin,
+                            "credit_account": account,
+                            "description": "thanh toan tien hang",
+                            "occurred_at": at.astimezone(UTC),
+                            "business_date": business_date_of(at),
+                            "received_at": at,
+                            "payer_bin": rng.choice(BANKS),
+                            "payer_account_masked": "•••• 0000",
+                            "payer_hash": payer,
+                            "payer_name": None,
+                            "payee_type": "vendor",
+                            "payee_id": vendor_id,
+                            "target_type": None,
+                            "target_id": None,
+                            "target_reference": None,
+                            "match_status": "matched",
+                            "matched_by": "account",
+                            "match_note": "demo",
+                            "reverses_id": None,
+                            "reason": None,
+                            "created_by": None,
+                        }
+                    )
+    bulk_insert(session, Payment.__table__, rows)
+    rollups.rebuild(session)
+    # The demo vendors joined over two years: most before last year's season, some since.
+    for vendor_id, *_ in vendors:
+        joined = now - timedelta(days=rng.choice((30, 120, 400, 500, 600, 700)))
+        session.execute(
+            update(Vendor)
+            .where(Vendor.id == vendor_id)
+            .values(activated_at=joined, created_at=joined)
+        )
+    return len(rows)
+
+
+def seed_fees(session: Session, admin: User, rng: random.Random) -> int:
+    """About two thirds of the demo invoices paid, by transfer or in cash."""
+    from payments.ledger import record_cash
+    from tuition.invoices import _target, school_payee
+    from tuition.models import Invoice
+
+    paid = 0
+    for invoice in session.execute(select(Invoice).where(Invoice.status == "open")).scalars():
+        if rng.random() < 0.66:
+            record_cash(
+                session,
+                actor=admin,
+                payee=school_payee(invoice.school_id),
+                target=_target(session, invoice),
+                amount=invoice.total_amount,
+                note="Phụ huynh nộp tại trường",
+            )
+            paid += 1
+    return paid

@@ -1,0 +1,1 @@
+"""Adoption statistics: read-only, from the rollups the payments domain keeps up to date."""

@@ -1,0 +1,228 @@
+"""Adoption figures from the rollups: points, activity, transactions, payers, by dimension."""
+
+from datetime import date, timedelta
+
+from sqlalchemy import and_, func, literal, null, or_, select, union_all
+from sqlalchemy.orm import Session
+
+from market.stats import readmodel as t
+from market.stats.periods import end_of, segments, whole_period
+
+DIMENSIONS = ("market", "ward", "legacy_district", "provider", "category", "month", "day")
+ACTIVE_DAYS = 30
+
+
+def payees():
+    """Every payee with the dimensions statistics group by (no personal data)."""
+    v, m, s = t.vendors, t.markets, t.schools
+    vendor_rows = select(
+        literal("vendor").label("payee_type"),
+        v.c.id.label("payee_id"),
+        m.c.code.label("market"),
+        m.c.name.label("market_name"),
+        m.c.ward_code.label("ward"),
+        m.c.ward_name.label("ward_name"),
+        m.c.legacy_district.label("legacy_district"),
+        func.coalesce(v.c.category, "Khác").label("category"),
+    ).join(m, m.c.id == v.c.market_id)
+    school_rows = select(
+        literal("school"),
+        s.c.id,
+        null(),
+        null(),
+        s.c.ward_code,
+        null(),
+        s.c.legacy_district,
+        literal("Trường học"),
+    )
+    return union_all(vendor_rows, school_rows).subquery("payees")
+
+
+def flows(start: date, end: date):
+    """Transactions in [start, end]: whole months from the monthly rollup, edges from days."""
+    months, day_ranges = segments(start, end)
+    parts = []
+    cols = ("payee_type", "payee_id", "provider_id", "method", "payment_count", "amount")
+    if months:
+        r = t.rollup_months
+        parts.append(
+            select(r.c.month.label("day"), r.c.month.label("month"), *[r.c[c] for c in cols]).where(
+                r.c.month.in_(months)
+            )
+        )
+    for first, last in day_ranges:
+        r = t.rollup_days
+        parts.append(
+            select(
+                r.c.business_date.label("day"),
+                literal(first.replace(day=1)).label("month"),
+                *[r.c[c] for c in cols],
+            ).where(r.c.business_date.between(first, last))
+        )
+    return union_all(*parts).subquery("flows")
+
+
+def _filtered(stmt, p, filters: dict):
+    if filters.get("market"):
+        stmt = stmt.where(p.c.market == filters["market"])
+    if filters.get("ward"):
+        stmt = stmt.where(p.c.ward == filters["ward"])
+    if filters.get("legacy_district"):
+        stmt = stmt.where(p.c.legacy_district == filters["legacy_district"])
+    if filters.get("payee_type"):
+        stmt = stmt.where(p.c.payee_type == filters["payee_type"])
+    return stmt
+
+
+def _key(dimension: str | None, f=None, p=None, pr=None):
+    """The grouping column for a dimension (None: one group)."""
+    if dimension in ("market", "ward", "legacy_district", "category"):
+        return p.c[dimension]
+    if dimension in ("month", "day"):
+        return f.c[dimension]
+    if dimension == "provider":
+        return func.coalesce(pr.c.name, "Tiền mặt")
+    return literal(None)
+
+
+PLACES = ("market", "ward", "legacy_district", "category")
+
+
+def _by_place(filters: dict) -> bool:
+    return any(filters.get(k) for k in ("market", "ward", "legacy_district"))
+
+
+def transactions(
+    session: Session, start: date, end: date, filters: dict, dimension: str | None = None
+) -> dict:
+    """{key: (count, value)} for the period (key None without a dimension)."""
+    f, p, pr = flows(start, end), payees(), t.providers
+    key = _key(dimension, f, p, pr)
+    stmt = select(key, func.sum(f.c.payment_count), func.sum(f.c.amount)).select_from(f)
+    if dimension in PLACES or _by_place(filters):
+        # Only then is the payee's place needed: the join is the costly part.
+        stmt = _filtered(
+            stmt.join(p, and_(p.c.payee_type == f.c.payee_type, p.c.payee_id == f.c.payee_id)),
+            p,
+            filters,
+        )
+    elif filters.get("payee_type"):
+        stmt = stmt.where(f.c.payee_type == filters["payee_type"])
+    if dimension == "provider" or filters.get("provider"):
+        stmt = stmt.outerjoin(pr, pr.c.id == f.c.provider_id)
+    if filters.get("provider"):
+        stmt = stmt.where(pr.c.name == filters["provider"])
+    rows = session.execute(stmt.group_by(key)).all()
+    return {k: (int(c or 0), int(a or 0)) for k, c, a in rows}
+
+
+def registered(session: Session, day: date, filters: dict, dimension: str | None = None) -> dict:
+    """{key: acceptance points registered on day}: vendors activated and not closed, schools."""
+    v, p, s = t.vendors, payees(), t.schools
+    moment = end_of(day)
+    vendor_ok = and_(
+        p.c.payee_type == "vendor",
+        v.c.activated_at < moment,
+        or_(v.c.closed_at.is_(None), v.c.closed_at >= moment),
+    )
+    school_ok = and_(p.c.payee_type == "school", s.c.created_at < moment)
+    key = (
+        _key(dimension, None, p, None)
+        if dimension in ("market", "ward", "legacy_district", "category")
+        else literal(None)
+    )
+    stmt = (
+        select(key, func.count())
+        .select_from(p)
+        .outerjoin(v, and_(p.c.payee_type == "vendor", v.c.id == p.c.payee_id))
+        .outerjoin(s, and_(p.c.payee_type == "school", s.c.id == p.c.payee_id))
+        .where(or_(vendor_ok, school_ok))
+        .group_by(key)
+    )
+    return dict(session.execute(_filtered(stmt, p, filters)).all())
+
+
+def active(session: Session, day: date, filters: dict, dimension: str | None = None) -> dict:
+    """{key: points with at least one payment in the 30 days up to day}."""
+    r, p = t.rollup_days, payees()
+    key = (
+        _key(dimension, None, p, None)
+        if dimension in ("market", "ward", "legacy_district", "category")
+        else literal(None)
+    )
+    live = (
+        select(r.c.payee_type, r.c.payee_id)
+        .where(r.c.business_date.between(day - timedelta(days=ACTIVE_DAYS - 1), day))
+        .group_by(r.c.payee_type, r.c.payee_id)
+        .having(func.sum(r.c.payment_count) > 0)
+        .subquery()
+    )
+    stmt = select(key, func.count()).select_from(live)
+    if dimension in PLACES or _by_place(filters):
+        stmt = _filtered(
+            stmt.join(
+                p, and_(p.c.payee_type == live.c.payee_type, p.c.payee_id == live.c.payee_id)
+            ),
+            p,
+            filters,
+        )
+    elif filters.get("payee_type"):
+        stmt = stmt.where(live.c.payee_type == filters["payee_type"])
+    return dict(session.execute(stmt.group_by(key)).all())
+
+
+def distinct_payers(session: Session, start: date, end: date, filters: dict) -> int | None:
+    """Distinct payers (hashed accounts) of a whole calendar month or year; None otherwise, or
+    when filtered by place (payers are counted per kind of payee, not per market)."""
+    period = whole_period(start, end)
+    if period is None or any(
+        filters.get(k) for k in ("market", "ward", "legacy_district", "provider")
+    ):
+        return None
+    c = t.payer_counts
+    stmt = select(func.coalesce(func.sum(c.c.payers), 0)).where(c.c.period == period)
+    if filters.get("payee_type"):
+        stmt = stmt.where(c.c.payee_type == filters["payee_type"])
+    return int(session.execute(stmt).scalar())
+
+
+def banks_seen(session: Session, start: date, end: date) -> int:
+    """Banks and wallets payers paid from, in the months the period touches."""
+    b = t.bank_months
+    return session.execute(
+        select(func.count(func.distinct(b.c.payer_bin))).where(
+            b.c.month.between(start.replace(day=1), end), b.c.payer_bin != "", b.c.payment_count > 0
+        )
+    ).scalar()
+
+
+def funnel(session: Session, day: date, filters: dict) -> dict:
+    """Vendors registered → placard printed → first payment → active (on day)."""
+    v, p, pp, r = t.vendors, payees(), t.placard_prints, t.rollup_days
+    base = (
+        select(v.c.id)
+        .join(p, and_(p.c.payee_type == "vendor", p.c.payee_id == v.c.id))
+        .where(v.c.created_at < end_of(day), v.c.status != "closed")
+    )
+    base = _filtered(base, p, filters | {"payee_type": None}).subquery()
+    printed = select(func.count(func.distinct(pp.c.vendor_id))).where(
+        pp.c.vendor_id.in_(select(base.c.id))
+    )
+    paid = (
+        select(r.c.payee_id)
+        .where(
+            r.c.payee_type == "vendor",
+            r.c.business_date <= day,
+            r.c.payee_id.in_(select(base.c.id)),
+        )
+        .group_by(r.c.payee_id)
+        .having(func.sum(r.c.payment_count) > 0)
+        .subquery()
+    )
+    vendor_filters = filters | {"payee_type": "vendor"}
+    return {
+        "registered": session.execute(select(func.count()).select_from(base)).scalar(),
+        "placard_printed": session.execute(printed).scalar(),
+        "first_payment": session.execute(select(func.count()).select_from(paid)).scalar(),
+        "active": sum(active(session, day, vendor_filters).values()),
+    }

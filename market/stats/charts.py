@@ -1,0 +1,75 @@
+"""Charts drawn on the server as SVG: no script, no CDN, prints as it shows. Pure."""
+
+from html import escape
+
+from market.money import format_number
+
+GREEN, GREY, INK = "#0b6e4f", "#a7b5ad", "#1d2a24"
+
+
+def monthly_bars(labels: list[str], current: list[int], previous: list[int], title: str) -> str:
+    """Bars for this period's months, last year's as a line over them."""
+    width, height, left, bottom, top = 640, 240, 56, 36, 24
+    peak = max([*current, *previous, 1])
+    step = (width - left - 10) / max(len(labels), 1)
+    bar = step * 0.6
+
+    def y(value: int) -> float:
+        return top + (height - top - bottom) * (1 - value / peak)
+
+    parts = [
+        f'<svg viewBox="0 0 {width} {height}" role="img" class="chart" '
+        f'aria-label="{escape(title)}"><title>{escape(title)}</title>'
+    ]
+    for fraction in (0, 0.5, 1):
+        value = round(peak * fraction)
+        parts.append(
+            f'<line x1="{left}" x2="{width - 10}" y1="{y(value):.1f}" '
+            f'y2="{y(value):.1f}" stroke="#e3e9e5"/><text x="{left - 6}" '
+            f'y="{y(value) + 4:.1f}" text-anchor="end" font-size="11" '
+            f'fill="{INK}">{format_number(value)}</text>'
+        )
+    points = []
+    for i, (label, value, old) in enumerate(zip(labels, current, previous, strict=True)):
+        x = left + i * step + (step - bar) / 2
+        parts.append(
+            f'<rect class="bar" x="{x:.1f}" y="{y(value):.1f}" width="{bar:.1f}" '
+            f'height="{y(0) - y(value):.1f}" fill="{GREEN}"><title>{escape(label)}: '
+            f"{format_number(value)}</title></rect>"
+        )
+        parts.append(
+            f'<text x="{x + bar / 2:.1f}" y="{height - bottom + 16}" font-size="11" '
+            f'text-anchor="middle" fill="{INK}">{escape(label)}</text>'
+        )
+        points.append(f"{x + bar / 2:.1f},{y(old):.1f}")
+    if points:
+        parts.append(
+            f'<polyline points="{" ".join(points)}" fill="none" stroke="{GREY}" '
+            f'stroke-width="2" stroke-dasharray="5 3"/>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def horizontal_bars(rows: list[tuple[str, int]], title: str) -> str:
+    """One bar per label, longest first, value written at its end."""
+    rows = sorted(rows, key=lambda r: -r[1])[:15]
+    width, line, label_width = 640, 26, 170
+    height = line * max(len(rows), 1) + 10
+    peak = max([v for _, v in rows] + [1])
+    parts = [
+        f'<svg viewBox="0 0 {width} {height}" role="img" class="chart" '
+        f'aria-label="{escape(title)}"><title>{escape(title)}</title>'
+    ]
+    for i, (label, value) in enumerate(rows):
+        y = 5 + i * line
+        length = (width - label_width - 80) * value / peak
+        parts.append(
+            f'<text x="{label_width - 8}" y="{y + 16}" text-anchor="end" '
+            f'font-size="12" fill="{INK}">{escape(str(label))}</text>'
+            f'<rect x="{label_width}" y="{y + 4}" width="{length:.1f}" height="16" '
+            f'fill="{GREEN}"/><text x="{label_width + length + 6:.1f}" y="{y + 16}" '
+            f'font-size="12" fill="{INK}">{format_number(value)}</text>'
+        )
+    parts.append("</svg>")
+    return "".join(parts)

@@ -1,0 +1,249 @@
+"""Statistics rollups, kept up to date as payments are recorded, and rebuilt from the ledger.
+
+Per payee, provider and method: transactions and value per business day and per month (a
+reversal takes its payment back on the payment's own day, so reversed payments never count);
+distinct payers per month and year (by keyed hash); payer banks per month. Statistics read
+these small tables and never scan the payments table."""
+
+from datetime import date
+
+from sqlalchemy import (
+    BigInteger,
+    Date,
+    String,
+    delete,
+    func,
+    insert,
+    literal,
+    literal_column,
+    select,
+)
+from sqlalchemy.orm import Mapped, Session, aliased, mapped_column
+
+from market.db import Base
+from payments.models import Payment
+
+
+class DayRollup(Base):
+    __tablename__ = "rollup_days"
+
+    business_date: Mapped[date] = mapped_column(Date, primary_key=True)
+    payee_type: Mapped[str] = mapped_column(String(20), primary_key=True)
+    payee_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    provider_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)  # 0: cash
+    method: Mapped[str] = mapped_column(String(10), primary_key=True)
+    payment_count: Mapped[int] = mapped_column(default=0)
+    amount: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class MonthRollup(Base):
+    __tablename__ = "rollup_months"
+
+    month: Mapped[date] = mapped_column(Date, primary_key=True)  # the first of the month
+    payee_type: Mapped[str] = mapped_column(String(20), primary_key=True)
+    payee_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    provider_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    method: Mapped[str] = mapped_column(String(10), primary_key=True)
+    payment_count: Mapped[int] = mapped_column(default=0)
+    amount: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class PayerPeriod(Base):
+    """How many live payments a payer made to a kind of payee in a month ('M2026-11') or a
+    year ('Y2026'); a payer counts while this is above zero."""
+
+    __tablename__ = "payer_periods"
+
+    period: Mapped[str] = mapped_column(String(8), primary_key=True)
+    payee_type: Mapped[str] = mapped_column(String(20), primary_key=True)
+    payer_hash: Mapped[str] = mapped_column(String(32), primary_key=True)
+    payments: Mapped[int] = mapped_column(default=0)
+
+
+class PayerCount(Base):
+    __tablename__ = "payer_counts"
+
+    period: Mapped[str] = mapped_column(String(8), primary_key=True)
+    payee_type: Mapped[str] = mapped_column(String(20), primary_key=True)
+    payers: Mapped[int] = mapped_column(default=0)
+
+
+class BankMonth(Base):
+    __tablename__ = "bank_months"
+
+    month: Mapped[date] = mapped_column(Date, primary_key=True)
+    payer_bin: Mapped[str] = mapped_column(String(6), primary_key=True)
+    payment_count: Mapped[int] = mapped_column(default=0)
+
+
+def _upsert(session: Session, model, keys: dict, increments: dict, returning=None):
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    table = model.__table__
+    stmt = dialect_insert(table).values(**keys, **increments)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=list(keys), set_={k: table.c[k] + stmt.excluded[k] for k in increments}
+    )
+    if returning is not None:
+        stmt = stmt.returning(table.c[returning])
+    return session.connection().execute(stmt)
+
+
+def _payer(session: Session, period: str, payee_type: str, payer: str, sign: int) -> None:
+    keys = {"period": period, "payee_type": payee_type, "payer_hash": payer}
+    now = _upsert(session, PayerPeriod, keys, {"payments": sign}, "payments").scalar_one()
+    if (sign > 0 and now == 1) or (sign < 0 and now == 0):
+        _upsert(session, PayerCount, {"period": period, "payee_type": payee_type}, {"payers": sign})
+
+
+def account(
+    session: Session,
+    *,
+    business_date: date,
+    payee_type: str,
+    payee_id: int,
+    provider_id: int | None,
+    method: str,
+    amount: int,
+    payer_hash: str | None,
+    payer_bin: str | None,
+    sign: int,
+) -> None:
+    """Count (sign +1) or take back (-1) one payment in every rollup."""
+    month = business_date.replace(day=1)
+    key = {
+        "payee_type": payee_type,
+        "payee_id": payee_id,
+        "provider_id": provider_id or 0,
+        "method": method,
+    }
+    change = {"payment_count": sign, "amount": sign * amount}
+    _upsert(session, DayRollup, {"business_date": business_date, **key}, change)
+    _upsert(session, MonthRollup, {"month": month, **key}, change)
+    _upsert(
+        session, BankMonth, {"month": month, "payer_bin": payer_bin or ""}, {"payment_count": sign}
+    )
+    if payer_hash:
+        for period in (f"M{month:%Y-%m}", f"Y{month:%Y}"):
+            _payer(session, period, payee_type, payer_hash, sign)
+
+
+def account_payment(session: Session, payment: Payment, sign: int = 1) -> None:
+    """Count a payment whose payee is known (its reversal: sign -1, on the payment's day)."""
+    if payment.payee_type is None or payment.kind != "payment":
+        return
+    account(
+        session,
+        business_date=payment.business_date,
+        payee_type=payment.payee_type,
+        payee_id=payment.payee_id,
+        provider_id=payment.provider_id,
+        method=payment.method,
+        amount=payment.amount,
+        payer_hash=payment.payer_hash,
+        payer_bin=payment.payer_bin,
+        sign=sign,
+    )
+
+
+def _month_expressions(session: Session, column):
+    """(first day of the month as a date, 'YYYY-MM', 'YYYY') of a date column, per dialect."""
+    if session.get_bind().dialect.name == "postgresql":
+        return (
+            func.date_trunc("month", column).cast(Date),
+            func.to_char(column, "YYYY-MM"),
+            func.to_char(column, "YYYY"),
+        )
+    return (
+        func.date(column, "start of month"),
+        func.strftime("%Y-%m", column),
+        func.strftime("%Y", column),
+    )
+
+
+def rebuild(session: Session) -> None:
+    """Recompute every rollup from the ledger in a few set-based statements (it must agree
+    with what was maintained payment by payment)."""
+    for model in (DayRollup, MonthRollup, PayerPeriod, PayerCount, BankMonth):
+        session.execute(delete(model))
+    reversal = aliased(Payment)
+    live = (
+        select(Payment)
+        .where(
+            Payment.kind == "payment",
+            Payment.payee_type.is_not(None),
+            ~select(reversal.id).where(reversal.reverses_id == Payment.id).exists(),
+        )
+        .subquery()
+    )
+    month, month_text, year_text = _month_expressions(session, live.c.business_date)
+    provider = func.coalesce(live.c.provider_id, 0)
+    keys = (live.c.payee_type, live.c.payee_id, provider, live.c.method)
+    totals = (func.count(), func.sum(live.c.amount))
+    columns = ["payee_type", "payee_id", "provider_id", "method", "payment_count", "amount"]
+    session.execute(
+        insert(DayRollup).from_select(
+            ["business_date", *columns],
+            select(live.c.business_date, *keys, *totals).group_by(live.c.business_date, *keys),
+        )
+    )
+    session.execute(
+        insert(MonthRollup).from_select(
+            ["month", *columns], select(month, *keys, *totals).group_by(month, *keys)
+        )
+    )
+    payer_bin = func.coalesce(live.c.payer_bin, literal_column("''"))
+    session.execute(
+        insert(BankMonth).from_select(
+            ["month", "payer_bin", "payment_count"],
+            select(month, payer_bin, func.count()).group_by(month, payer_bin),
+        )
+    )
+    for prefix, text in (("M", month_text), ("Y", year_text)):
+        period = (literal(prefix) + text).label("period")
+        session.execute(
+            insert(PayerPeriod).from_select(
+                ["period", "payee_type", "payer_hash", "payments"],
+                select(period, live.c.payee_type, live.c.payer_hash, func.count())
+                .where(live.c.payer_hash.is_not(None))
+                .group_by(period, live.c.payee_type, live.c.payer_hash),
+            )
+        )
+    session.execute(
+        insert(PayerCount).from_select(
+            ["period", "payee_type", "payers"],
+            select(PayerPeriod.period, PayerPeriod.payee_type, func.count()).group_by(
+                PayerPeriod.period, PayerPeriod.payee_type
+            ),
+        )
+    )
+    session.flush()
+
+
+def agrees(session: Session) -> bool:
+    """True when the maintained rollups equal a fresh rebuild (checked inside a savepoint)."""
+
+    def snapshot():
+        return [
+            sorted(
+                tuple(r)
+                for r in session.execute(select(*m.__table__.c)).all()
+                if not _is_zero(m, r)
+            )
+            for m in (DayRollup, MonthRollup, PayerCount, BankMonth)
+        ]
+
+    before = snapshot()
+    nested = session.begin_nested()
+    rebuild(session)
+    after = snapshot()
+    nested.rollback()
+    return before == after
+
+
+def _is_zero(model, row) -> bool:
+    counts = [getattr(row, c) for c in ("payment_count", "amount", "payers") if hasattr(row, c)]
+    return all(v == 0 for v in counts)
