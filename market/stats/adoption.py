@@ -226,3 +226,51 @@ def funnel(session: Session, day: date, filters: dict) -> dict:
         "first_payment": session.execute(select(func.count()).select_from(paid)).scalar(),
         "active": sum(active(session, day, vendor_filters).values()),
     }
+
+
+def headline_counts(session: Session, start: date, end: date, filters: dict) -> dict | None:
+    """Registered and active points, distinct payers and banks seen in one statement, when no
+    place is filtered (then the payee's place is not needed); None otherwise."""
+    if _by_place(filters) or filters.get("provider"):
+        return None
+    v, s, r, b, c = t.vendors, t.schools, t.rollup_days, t.bank_months, t.payer_counts
+    moment, kind = end_of(end), filters.get("payee_type")
+    vendors = (
+        select(func.count())
+        .select_from(v)
+        .where(v.c.activated_at < moment, or_(v.c.closed_at.is_(None), v.c.closed_at >= moment))
+    )
+    schools = select(func.count()).select_from(s).where(s.c.created_at < moment)
+    live = select(r.c.payee_type, r.c.payee_id).where(
+        r.c.business_date.between(end - timedelta(days=ACTIVE_DAYS - 1), end)
+    )
+    if kind:
+        live = live.where(r.c.payee_type == kind)
+    live = (
+        live.group_by(r.c.payee_type, r.c.payee_id)
+        .having(func.sum(r.c.payment_count) > 0)
+        .subquery()
+    )
+    banks = select(func.count(func.distinct(b.c.payer_bin))).where(
+        b.c.month.between(start.replace(day=1), end), b.c.payer_bin != "", b.c.payment_count > 0
+    )
+    period = whole_period(start, end)
+    payers = select(func.coalesce(func.sum(c.c.payers), 0)).where(c.c.period == period)
+    if kind:
+        payers = payers.where(c.c.payee_type == kind)
+    zero = literal(0)
+    row = session.execute(
+        select(
+            vendors.scalar_subquery() if kind != "school" else zero,
+            schools.scalar_subquery() if kind != "vendor" else zero,
+            select(func.count()).select_from(live).scalar_subquery(),
+            banks.scalar_subquery(),
+            payers.scalar_subquery(),
+        )
+    ).one()
+    return {
+        "registered": row[0] + row[1],
+        "active": row[2],
+        "banks": row[3],
+        "payers": int(row[4]) if period else None,
+    }

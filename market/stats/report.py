@@ -34,23 +34,31 @@ def totals(
 ) -> dict:
     """The headline figures of one period (rows: per-key figures already read, summed here
     instead of asking the database again)."""
-    if rows and "transactions" in rows:
-        count, value = (
-            sum(c for c, _ in rows["transactions"].values()),
-            sum(v for _, v in rows["transactions"].values()),
-        )
+    rows = rows or {}
+    if "transactions" in rows:
+        count = sum(c for c, _ in rows["transactions"].values())
+        value = sum(v for _, v in rows["transactions"].values())
     else:
         count, value = adoption.transactions(session, start, end, filters).get(None, (0, 0))
-    points = (
-        sum(rows["registered"].values())
-        if rows and "registered" in rows
-        else adoption.registered(session, end, filters).get(None, 0)
+    counts = (
+        None if "registered" in rows else adoption.headline_counts(session, start, end, filters)
     )
-    live = (
-        sum(rows["active"].values())
-        if rows and "active" in rows
-        else adoption.active(session, end, filters).get(None, 0)
-    )
+    if counts is None:
+        counts = {
+            "registered": (
+                sum(rows["registered"].values())
+                if "registered" in rows
+                else adoption.registered(session, end, filters).get(None, 0)
+            ),
+            "active": (
+                sum(rows["active"].values())
+                if "active" in rows
+                else adoption.active(session, end, filters).get(None, 0)
+            ),
+            "payers": adoption.distinct_payers(session, start, end, filters),
+            "banks": adoption.banks_seen(session, start, end),
+        }
+    points, live = counts["registered"], counts["active"]
     return {
         "transactions": count,
         "value": value,
@@ -58,8 +66,8 @@ def totals(
         "registered_points": points,
         "active_points": live,
         "active_share": round(live / points, 4) if points else None,
-        "distinct_payers": adoption.distinct_payers(session, start, end, filters),
-        "banks_seen": adoption.banks_seen(session, start, end),
+        "distinct_payers": counts["payers"],
+        "banks_seen": counts["banks"],
     }
 
 
