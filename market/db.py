@@ -83,7 +83,10 @@ def make_engine(url: str) -> Engine:
         return engine
     # No pre-ping: it costs a round trip per request; after a database restart the first
     # request on a dead connection fails once (and is retried by whoever sent it).
-    return create_engine(url, pool_size=10, max_overflow=10, pool_recycle=1800)
+    # JIT compiling a query costs more than running these short ones; the statistics queries
+    # crossed its threshold and paid for it on every request.
+    return create_engine(url, pool_size=10, max_overflow=10, pool_recycle=1800,
+                         connect_args={"options": "-c jit=off"})
 
 
 class Database:
