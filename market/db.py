@@ -85,8 +85,13 @@ def make_engine(url: str) -> Engine:
     # request on a dead connection fails once (and is retried by whoever sent it).
     # JIT compiling a query costs more than running these short ones; the statistics queries
     # crossed its threshold and paid for it on every request.
-    return create_engine(url, pool_size=10, max_overflow=10, pool_recycle=1800,
-                         connect_args={"options": "-c jit=off"})
+    return create_engine(
+        url,
+        pool_size=10,
+        max_overflow=10,
+        pool_recycle=1800,
+        connect_args={"options": "-c jit=off"},
+    )
 
 
 class Database:
