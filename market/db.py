@@ -187,16 +187,21 @@ def bulk_insert(session: Session, table, rows: list[dict]) -> None:
             copy.write_row([json.dumps(row[c]) if c in as_json else row[c] for c in columns])
 
 
+def upsert_insert(session: Session):
+    """The dialect's INSERT construct, which knows ON CONFLICT (PostgreSQL and SQLite)."""
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert
+
+
 def insert_or_ignore(session: Session, table, values: dict, conflict: list[str]) -> int | None:
     """Insert one row unless it collides on the unique columns `conflict`; the new id or None.
 
     Under concurrency the database decides: of simultaneous inserts of one key exactly one
     returns an id, the others wait for it and get None."""
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    dialect_insert = upsert_insert(session)
     stmt = (
         dialect_insert(table)
         .values(**values)

@@ -20,7 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, Session, aliased, mapped_column
 
-from market.db import Base
+from market.db import Base, upsert_insert
 from payments.models import Payment
 
 
@@ -77,11 +77,7 @@ class BankMonth(Base):
 
 
 def _upsert(session: Session, model, keys: dict, increments: dict, returning=None):
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    dialect_insert = upsert_insert(session)
     table = model.__table__
     stmt = dialect_insert(table).values(**keys, **increments)
     stmt = stmt.on_conflict_do_update(

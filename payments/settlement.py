@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
+from market.db import upsert_insert
 from market.errors import Conflict, Forbidden, NotFound
 from market.pagination import Page, paginate
 from market.users import User
@@ -24,11 +25,7 @@ def day_end(business_date: date) -> datetime:
 
 
 def _claim_day(session: Session, business_date: date, actor: User | None) -> bool:
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    dialect_insert = upsert_insert(session)
     stmt = (
         dialect_insert(BusinessDay)
         .values(business_date=business_date, closed_by=actor.id if actor else None)

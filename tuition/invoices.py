@@ -3,7 +3,7 @@
 from sqlalchemy import and_, case, insert, select, update
 from sqlalchemy.orm import Session
 
-from market.db import utcnow
+from market.db import upsert_insert, utcnow
 from market.errors import Conflict, NotFound
 from market.pagination import Page, paginate
 from market.users import User
@@ -48,11 +48,7 @@ def schools_holding(session: Session, bank_bin: str | None, account: str) -> lis
 
 
 def _next_receipt_number(session: Session, school_id: int, school_year: str) -> int:
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    dialect_insert = upsert_insert(session)
     # The row stays locked until the payment's transaction ends: numbers have no gaps.
     stmt = dialect_insert(ReceiptCounter).values(
         school_id=school_id, school_year=school_year, last_number=1
