@@ -105,7 +105,10 @@ def test_a_parent_finds_the_invoice_and_its_qr_on_a_phone(served):
         page.wait_for_selector("img.qr")
         assert "2.200.000 ₫" in page.locator(".invoice .amount").inner_text()
         assert reference in page.locator(".invoice").inner_text()
-        loaded = page.evaluate("document.querySelector('img.qr').naturalWidth")
-        assert loaded > 0, "the QR image must load"
+        # the image must actually load (waits for it rather than racing it)
+        page.wait_for_function(
+            "document.querySelector('img.qr').complete && "
+            "document.querySelector('img.qr').naturalWidth > 0"
+        )
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
         screenshot(page, "pay-invoice")
