@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from market.errors import NotFound, Unauthorized, ValidationFailed
 from payments import rollups
-from payments.models import Notification, Payment, Provider, UnsettledPayment
+from payments.models import Notification, Payment, Provider, UnsettledPayment, provider_fee
 from payments.providers import get_adapter
 from payments.providers.base import PayloadError, SignatureError, Transfer
 from payments.reference import find_references
@@ -185,7 +185,7 @@ class ProviderConfig:
 
     def fee_for(self, amount: int) -> int:
         """The provider's fee on a credit of amount (see Provider.fee_for)."""
-        return self.fee_fixed + (amount * self.fee_bps + 5000) // 10000
+        return provider_fee(self.fee_fixed, self.fee_bps, amount)
 
 
 _configs: dict[str, tuple[float, ProviderConfig]] = {}

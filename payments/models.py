@@ -71,7 +71,12 @@ class Provider(Base):
 
     def fee_for(self, amount: int) -> int:
         """The provider's fee on a credit of amount, in whole đồng (half up)."""
-        return self.fee_fixed + (amount * self.fee_bps + 5000) // 10000
+        return provider_fee(self.fee_fixed, self.fee_bps, amount)
+
+
+def provider_fee(fixed: int, bps: int, amount: int) -> int:
+    """A fixed fee plus basis points of amount, rounded half up to whole đồng."""
+    return fixed + (amount * bps + 5000) // 10000
 
 
 class Notification(Base):

@@ -76,7 +76,7 @@ def _filtered(stmt, p, filters: dict):
 
 def _key(dimension: str | None, f=None, p=None, pr=None):
     """The grouping column for a dimension (None: one group)."""
-    if dimension in ("market", "ward", "legacy_district", "category"):
+    if dimension in PLACES:
         return p.c[dimension]
     if dimension in ("month", "day"):
         return f.c[dimension]
@@ -126,11 +126,7 @@ def registered(session: Session, day: date, filters: dict, dimension: str | None
         or_(v.c.closed_at.is_(None), v.c.closed_at >= moment),
     )
     school_ok = and_(p.c.payee_type == "school", s.c.created_at < moment)
-    key = (
-        _key(dimension, None, p, None)
-        if dimension in ("market", "ward", "legacy_district", "category")
-        else literal(None)
-    )
+    key = _key(dimension if dimension in PLACES else None, p=p)
     stmt = (
         select(key, func.count())
         .select_from(p)
@@ -145,11 +141,7 @@ def registered(session: Session, day: date, filters: dict, dimension: str | None
 def active(session: Session, day: date, filters: dict, dimension: str | None = None) -> dict:
     """{key: points with at least one payment in the 30 days up to day}."""
     r, p = t.rollup_days, payees()
-    key = (
-        _key(dimension, None, p, None)
-        if dimension in ("market", "ward", "legacy_district", "category")
-        else literal(None)
-    )
+    key = _key(dimension if dimension in PLACES else None, p=p)
     live = (
         select(r.c.payee_type, r.c.payee_id)
         .where(r.c.business_date.between(day - timedelta(days=ACTIVE_DAYS - 1), day))
