@@ -31,6 +31,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, make_url, text
 
 ROOT = Path(__file__).resolve().parent.parent
+BANKS = ROOT / "market" / "data" / "napas_bins.json"
 SECRET = "bench-secret-bench-secret"
 LUA = """
 local counter = 0
@@ -98,10 +99,13 @@ def sign_all(url: str, count: int, path: Path) -> None:
             text("SELECT bank_bin, account_number FROM vendors WHERE status = 'active'")
         ).all()
     engine.dispose()
+    payer_banks = [bank["bin"] for bank in json.loads(BANKS.read_text())["banks"]][:30]
     t = int(time.time()) + 30
     with path.open("w") as out:
         for n in range(count):
             bank_bin, account = accounts[n % len(accounts)]
+            # A payer pays from one of 30 banks; one in three payments is a payer's first.
+            payer = n % (count // 3 + 1)
             body = json.dumps(
                 {
                     "transaction_id": f"BENCH-{t}-{n}",
@@ -110,6 +114,9 @@ def sign_all(url: str, count: int, path: Path) -> None:
                     "credit_account": account,
                     "description": f"tien hang {n}",
                     "occurred_at": "2026-11-26T10:00:00+07:00",
+                    "debit_bin": payer_banks[payer % len(payer_banks)],
+                    "debit_account": f"{payer:012d}",
+                    "debit_name": "NGUYEN VAN A",
                 }
             )
             mac = hmac.new(SECRET.encode(), f"{t}.{body}".encode(), hashlib.sha256).hexdigest()
@@ -173,7 +180,12 @@ def main() -> None:
         server.wait(10)
     engine = create_engine(url)
     with engine.connect() as conn:
-        payments = conn.execute(text("SELECT count(*) FROM payments")).scalar()
+        payments = conn.execute(
+            text(
+                "SELECT count(*) FROM payments JOIN providers ON providers.id = provider_id"
+                " WHERE providers.name = 'bench'"
+            )
+        ).scalar()
     engine.dispose()
     answered = ingest["total"] - ingest["errors"]
     in_flight = payments - answered  # sent before wrk stopped, answered after it stopped looking

@@ -5,6 +5,7 @@ import hashlib
 import hmac
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -12,11 +13,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from market.errors import NotFound, Unauthorized, ValidationFailed
-from payments import rollups
-from payments.models import Notification, Payment, Provider, UnsettledPayment, provider_fee
-from payments.providers import get_adapter
-from payments.providers.base import PayloadError, SignatureError, Transfer
+from market.errors import NotFound
+from payments.models import Payment, Provider, UnsettledPayment, provider_fee
+from payments.providers.base import Transfer
 from payments.reference import find_references
 from payments.registry import Payee, Target, registry
 from payments.store import store_payment
@@ -60,17 +59,18 @@ def match(session: Session, transfer: Transfer) -> Match:
     target = _target_for(session, transfer, notes)
     if target is not None:
         return Match(target.payee, target, "matched", "reference", "; ".join(notes))
-    payees = [
-        p
-        for find in registry.payee_finders
-        for p in find(session, transfer.credit_bin, transfer.credit_account)
-    ]
+    payees = registry.find_payees(session, transfer.credit_bin, transfer.credit_account)
+    return by_account(payees, transfer.credit_account, notes)
+
+
+def by_account(payees: list[Payee], account: str, notes: list[str]) -> Match:
+    """The match of a transfer without a usable reference, from the holders of its account."""
     if len(payees) != 1:
         held = "no payee holds" if not payees else f"{len(payees)} payees hold"
-        notes.append(f"{held} account {transfer.credit_account}")
+        notes.append(f"{held} account {account}")
         return Match(None, None, "unmatched", None, "; ".join(notes))
     payee = payees[0]
-    notes.append(f"account {transfer.credit_account} belongs to {payee.type} {payee.id}")
+    notes.append(f"account {account} belongs to {payee.type} {payee.id}")
     if payee.needs_target:
         notes.append("no reference to what is paid")
         return Match(payee, None, "unmatched", None, "; ".join(notes))
@@ -80,7 +80,12 @@ def match(session: Session, transfer: Transfer) -> Match:
 def payer_columns(transfer: Transfer, key: bytes) -> dict:
     """The payer's account kept only masked and as a keyed hash (for distinct payers)."""
     if not transfer.debit_account:
-        return {"payer_bin": transfer.debit_bin, "payer_name": transfer.debit_name}
+        return {
+            "payer_bin": transfer.debit_bin,
+            "payer_name": transfer.debit_name,
+            "payer_account_masked": None,
+            "payer_hash": None,
+        }
     digest = hmac.new(
         key, f"{transfer.debit_bin or ''}:{transfer.debit_account}".encode(), hashlib.sha256
     ).hexdigest()[:32]
@@ -89,6 +94,40 @@ def payer_columns(transfer: Transfer, key: bytes) -> dict:
         "payer_name": transfer.debit_name,
         "payer_account_masked": "•••• " + transfer.debit_account[-4:],
         "payer_hash": digest,
+    }
+
+
+def transfer_values(
+    provider: "Provider | ProviderConfig", transfer: Transfer, source: str, payer_key: bytes
+) -> dict:
+    """The payments row of a transfer, but who it pays (store.COLUMNS but received_at)."""
+    return {
+        "kind": "payment",
+        "method": "transfer",
+        "source": source,
+        "provider_id": provider.id,
+        "provider_txn_id": transfer.provider_txn_id,
+        "amount": transfer.amount,
+        "fee_amount": provider.fee_for(transfer.amount),
+        "credit_bin": transfer.credit_bin,
+        "credit_account": transfer.credit_account,
+        "description": transfer.description[:500],
+        "occurred_at": transfer.occurred_at,
+        "business_date": business_date_of(transfer.occurred_at),
+    } | payer_columns(transfer, payer_key)
+
+
+def match_values(found: Match) -> dict:
+    """Who a matched transfer pays, as payments columns."""
+    return {
+        "payee_type": found.payee.type if found.payee else None,
+        "payee_id": found.payee.id if found.payee else None,
+        "target_type": found.target.type if found.target else None,
+        "target_id": found.target.id if found.target else None,
+        "target_reference": found.target.reference if found.target else None,
+        "match_status": found.status,
+        "matched_by": found.matched_by,
+        "match_note": found.note[:300],
     }
 
 
@@ -104,42 +143,8 @@ def record_transfer(
     """('recorded' | 'duplicate', payment id): the transfer is in the ledger exactly once;
     raw_body, the notification as it arrived, is stored with it."""
     found = match(session, transfer)
-    values = {
-        "kind": "payment",
-        "method": "transfer",
-        "source": source,
-        "provider_id": provider.id,
-        "provider_txn_id": transfer.provider_txn_id,
-        "amount": transfer.amount,
-        "fee_amount": provider.fee_for(transfer.amount),
-        "credit_bin": transfer.credit_bin,
-        "credit_account": transfer.credit_account,
-        "description": transfer.description[:500],
-        "occurred_at": transfer.occurred_at,
-        "business_date": business_date_of(transfer.occurred_at),
-        "payee_type": found.payee.type if found.payee else None,
-        "payee_id": found.payee.id if found.payee else None,
-        "target_type": found.target.type if found.target else None,
-        "target_id": found.target.id if found.target else None,
-        "target_reference": found.target.reference if found.target else None,
-        "match_status": found.status,
-        "matched_by": found.matched_by,
-        "match_note": found.note[:300],
-    } | payer_columns(transfer, payer_key)
+    values = transfer_values(provider, transfer, source, payer_key) | match_values(found)
     payment_id = store_payment(session, values, raw_body)
-    if payment_id is not None and found.payee is not None:
-        rollups.account(
-            session,
-            business_date=values["business_date"],
-            payee_type=found.payee.type,
-            payee_id=found.payee.id,
-            provider_id=provider.id,
-            method="transfer",
-            amount=transfer.amount,
-            payer_hash=values.get("payer_hash"),
-            payer_bin=values.get("payer_bin"),
-            sign=1,
-        )
     if payment_id is None:
         existing = session.execute(
             select(Payment.id).where(
@@ -191,54 +196,14 @@ class ProviderConfig:
 _configs: dict[str, tuple[float, ProviderConfig]] = {}
 
 
-def provider_config(session: Session, name: str, max_age: float) -> ProviderConfig:
-    """The active provider's configuration, read at most every max_age seconds per process
-    (a deactivated provider or a rotated secret takes effect within max_age)."""
+def provider_config(session: Callable[[], Session], name: str, max_age: float) -> ProviderConfig:
+    """The active provider's configuration, read (with the session session() opens) at most
+    every max_age seconds per process (a deactivated provider or a rotated secret takes
+    effect within max_age)."""
     cached = _configs.get(name)
     if cached and max_age > 0 and time.monotonic() - cached[0] < max_age:
         return cached[1]
-    p = active_provider(session, name)
+    p = active_provider(session(), name)
     config = ProviderConfig(p.id, p.name, p.format, p.secret, p.fee_fixed, p.fee_bps)
     _configs[name] = (time.monotonic(), config)
     return config
-
-
-def receive_notification(
-    session: Session,
-    *,
-    provider_name: str,
-    headers,
-    body: bytes,
-    now: datetime,
-    payer_key: bytes,
-    cache_seconds: float = 0,
-) -> tuple[int, dict]:
-    """Verify, parse and record one provider notification; (HTTP status, provider's answer)."""
-    provider = provider_config(session, provider_name, cache_seconds)
-    adapter = get_adapter(provider.format)
-    try:
-        adapter.verify(secret=provider.secret, headers=headers, body=body, now=now)
-    except SignatureError as exc:
-        log.warning("refused notification for %s: %s", provider.name, exc.reason)
-        raise Unauthorized(f"Notification refused: {exc.reason}.") from exc
-    try:
-        transfers = adapter.parse(body)
-    except PayloadError as exc:
-        log.warning("malformed notification for %s: %s", provider.name, exc.field)
-        raise ValidationFailed.on(exc.field, exc.message) from exc
-    results, raw = [], body.decode("utf-8", errors="replace")
-    for transfer in transfers:
-        status, payment_id = record_transfer(
-            session,
-            provider=provider,
-            transfer=transfer,
-            source="notification",
-            payer_key=payer_key,
-            raw_body=raw,
-        )
-        results.append({"status": status, "payment_id": payment_id})
-    if not transfers:
-        session.execute(
-            insert(Notification), [{"provider_id": provider.id, "body": raw, "outcome": "ignored"}]
-        )
-    return adapter.answer(results)

@@ -4,8 +4,9 @@ from flask import current_app, jsonify, request
 from flask_smorest import Blueprint
 
 from market.auth import caller, require
-from market.db import get_session, utcnow
-from payments import ingest, ledger
+from market.db import get_db, get_session, utcnow
+from payments import ledger
+from payments.notifications import receive_notification
 from payments.schemas import (
     AssignSchema,
     PaymentDetailSchema,
@@ -26,14 +27,16 @@ def payer_key() -> bytes:
 @blp.doc(security=[], summary="A provider's signed notification of a credited transfer")
 def notify(provider):
     """Record a credited transfer exactly once; answers in the provider's own format."""
-    status, body = ingest.receive_notification(
-        get_session(),
+    db = get_db()
+    status, body = receive_notification(
+        get_session,
         provider_name=provider,
         headers=request.headers,
         body=request.get_data(cache=True),
         now=utcnow(),
         payer_key=payer_key(),
         cache_seconds=current_app.config["PROVIDER_CACHE_SECONDS"],
+        direct=db.direct if db.engine.dialect.name == "postgresql" else None,
     )
     return jsonify(body), status
 

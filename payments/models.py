@@ -11,12 +11,22 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
 from market.db import Base, BigId, utcnow
 
 REQUEST_STATUSES = ("open", "paid", "expired", "cancelled")
+
+
+def where(condition: str) -> dict:
+    """The options of a partial index on rows meeting condition (a bare column: not null)."""
+    if condition.isidentifier():
+        condition += " IS NOT NULL"
+    return {"postgresql_where": text(condition), "sqlite_where": text(condition)}
+
+
 FORMATS = ("generic", "sepay", "casso")
 
 
@@ -99,7 +109,6 @@ class Payment(Base):
     __tablename__ = "payments"
     __table_args__ = (
         UniqueConstraint("provider_id", "provider_txn_id"),
-        UniqueConstraint("reverses_id"),
         CheckConstraint("amount > 0", name="amount_positive"),
         CheckConstraint("fee_amount >= 0", name="fee_not_negative"),
         CheckConstraint("kind IN ('payment', 'reversal')", name="kind"),
@@ -107,8 +116,11 @@ class Payment(Base):
         CheckConstraint("match_status IN ('matched', 'unmatched')", name="match_status"),
         Index("ix_payments_payee_day", "payee_type", "payee_id", "business_date"),
         Index("ix_payments_business_date", "business_date"),
-        Index("ix_payments_match_status", "match_status"),
-        Index("ix_payments_target", "target_type", "target_id"),
+        # Partial: most payments are matched, pay no invoice and are not reversals, and an
+        # index entry for each would only slow every insert down.
+        Index("uq_payments_reverses_id", "reverses_id", unique=True, **where("reverses_id")),
+        Index("ix_payments_unmatched", "match_status", **where("match_status = 'unmatched'")),
+        Index("ix_payments_target", "target_type", "target_id", **where("target_id")),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -116,7 +128,7 @@ class Payment(Base):
     method: Mapped[str] = mapped_column(String(10), default="transfer")
     source: Mapped[str] = mapped_column(String(12), default="notification")
     provider_id: Mapped[int | None] = mapped_column(ForeignKey("providers.id"))
-    provider_txn_id: Mapped[str | None] = mapped_column(String(100))
+    provider_txn_id: Mapped[str | None] = mapped_column(String(128))
     amount: Mapped[int] = mapped_column(BigInteger)
     fee_amount: Mapped[int] = mapped_column(BigInteger, default=0)
     credit_bin: Mapped[str | None] = mapped_column(String(6))
@@ -127,7 +139,7 @@ class Payment(Base):
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
     payer_bin: Mapped[str | None] = mapped_column(String(6))
     payer_account_masked: Mapped[str | None] = mapped_column(String(24))
-    payer_hash: Mapped[str | None] = mapped_column(String(32), index=True)
+    payer_hash: Mapped[str | None] = mapped_column(String(32))
     payer_name: Mapped[str | None] = mapped_column(String(100))
     payee_type: Mapped[str | None] = mapped_column(String(20))
     payee_id: Mapped[int | None] = mapped_column(BigId)
@@ -213,7 +225,7 @@ class ReconciliationLine(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     reconciliation_id: Mapped[int] = mapped_column(ForeignKey("reconciliations.id"))
     bucket: Mapped[str] = mapped_column(String(24))
-    provider_txn_id: Mapped[str] = mapped_column(String(100))
+    provider_txn_id: Mapped[str] = mapped_column(String(128))
     statement_line: Mapped[int | None]
     statement_amount: Mapped[int | None] = mapped_column(BigInteger)
     ledger_amount: Mapped[int | None] = mapped_column(BigInteger)

@@ -7,7 +7,7 @@ target), how a person assigns an unmatched payment, and which payees a user may 
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from sqlalchemy import ColumnElement
+from sqlalchemy import ColumnElement, Select, String, bindparam, cast, union_all
 from sqlalchemy.orm import Session
 
 from market.users import User
@@ -32,8 +32,10 @@ class Target:
     account_number: str
 
 
-# (session, bank BIN or None, account number) -> the payees holding that account
-PayeeFinder = Callable[[Session, str | None, str], list[Payee]]
+# The bank BIN (None when the provider does not say) and account number of a credit, as the
+# bound parameters of every payee query.
+CREDIT_BIN = cast(bindparam("credit_bin", type_=String), String)
+CREDIT_ACCOUNT = bindparam("credit_account", type_=String)
 # (session, reference) -> the target with that reference, or None
 TargetFinder = Callable[[Session, str], Target | None]
 # (session, target id, signed amount, payment id) -> None: count a payment (or its reversal,
@@ -47,7 +49,10 @@ ScopeFilter = Callable[[User, ColumnElement, ColumnElement], ColumnElement | Non
 
 @dataclass
 class Registry:
-    payee_finders: list[PayeeFinder] = field(default_factory=list)
+    # SELECT payee_type, payee_id, needs_target of the records holding (CREDIT_BIN,
+    # CREDIT_ACCOUNT): run together as one query for every transfer
+    payee_queries: list[Select] = field(default_factory=list)
+    _holders: Select | None = field(default=None, repr=False)
     target_finders: dict[str, TargetFinder] = field(default_factory=dict)  # by reference prefix
     target_appliers: dict[str, TargetApplier] = field(default_factory=dict)  # by target type
     assigners: dict[str, Assigner] = field(default_factory=dict)  # by request field name
@@ -56,10 +61,24 @@ class Registry:
         default_factory=dict
     )
 
-    def add_payee_finder(self, finder: PayeeFinder) -> None:
+    def add_payee_query(self, query: Select) -> None:
         """Let a domain say who holds a credited account."""
-        if finder not in self.payee_finders:
-            self.payee_finders.append(finder)
+        if not any(query is known for known in self.payee_queries):
+            self.payee_queries.append(query)
+            self._holders = None
+
+    def holders(self) -> Select:
+        """One query for every domain's holders of a credited account."""
+        if self._holders is None:
+            self._holders = union_all(*self.payee_queries)
+        return self._holders
+
+    def find_payees(self, session: Session, bank_bin: str | None, account: str) -> list[Payee]:
+        """The records holding account (at bank_bin when it is known)."""
+        rows = session.connection().execute(
+            self.holders(), {"credit_bin": bank_bin, "credit_account": account}
+        )
+        return [Payee(kind, int(pid), bool(needs)) for kind, pid, needs in rows]
 
 
 registry = Registry()

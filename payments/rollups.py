@@ -15,8 +15,8 @@ from sqlalchemy import (
     func,
     insert,
     literal,
-    literal_column,
     select,
+    text,
 )
 from sqlalchemy.orm import Mapped, Session, aliased, mapped_column
 
@@ -60,20 +60,86 @@ class PayerPeriod(Base):
     payments: Mapped[int] = mapped_column(default=0)
 
 
+# Counters that every payment of the province would update are split into shards, so that
+# simultaneous payments seldom wait for one another's row; readers add the shards up.
+SHARDS = 16
+
+
 class PayerCount(Base):
+    """Payers counted in a period, per kind of payee, in shards by the payer hash's first
+    hex digit."""
+
     __tablename__ = "payer_counts"
 
     period: Mapped[str] = mapped_column(String(8), primary_key=True)
     payee_type: Mapped[str] = mapped_column(String(20), primary_key=True)
+    shard: Mapped[str] = mapped_column(String(1), primary_key=True)
     payers: Mapped[int] = mapped_column(default=0)
 
 
 class BankMonth(Base):
+    """Payments per payer bank and month, in shards by payee id modulo SHARDS."""
+
     __tablename__ = "bank_months"
 
     month: Mapped[date] = mapped_column(Date, primary_key=True)
     payer_bin: Mapped[str] = mapped_column(String(6), primary_key=True)
+    shard: Mapped[int] = mapped_column(primary_key=True)
     payment_count: Mapped[int] = mapped_column(default=0)
+
+
+# On PostgreSQL the rollups of a payment are counted in the statement that writes it: these
+# clauses of a WITH count the one row of `src` (business_date, payee_type, payee_id,
+# provider_id (0 for cash), method, amount, payer_hash, payer_bin, sign) in every rollup.
+PG_COUNTING = f"""
+r_day AS (
+  INSERT INTO rollup_days AS r
+    (business_date, payee_type, payee_id, provider_id, method, payment_count, amount)
+  SELECT business_date, payee_type, payee_id, provider_id, method, sign, sign * amount FROM src
+  ON CONFLICT (business_date, payee_type, payee_id, provider_id, method) DO UPDATE
+  SET payment_count = r.payment_count + excluded.payment_count,
+      amount = r.amount + excluded.amount
+), r_month AS (
+  INSERT INTO rollup_months AS r
+    (month, payee_type, payee_id, provider_id, method, payment_count, amount)
+  SELECT CAST(date_trunc('month', business_date) AS DATE), payee_type, payee_id, provider_id,
+         method, sign, sign * amount FROM src
+  ON CONFLICT (month, payee_type, payee_id, provider_id, method) DO UPDATE
+  SET payment_count = r.payment_count + excluded.payment_count,
+      amount = r.amount + excluded.amount
+), r_bank AS (
+  INSERT INTO bank_months AS r (month, payer_bin, shard, payment_count)
+  SELECT CAST(date_trunc('month', business_date) AS DATE), payer_bin, payee_id % {SHARDS}, sign
+  FROM src WHERE payer_bin IS NOT NULL
+  ON CONFLICT (month, payer_bin, shard) DO UPDATE
+  SET payment_count = r.payment_count + excluded.payment_count
+), r_payer AS (
+  INSERT INTO payer_periods AS r (period, payee_type, payer_hash, payments)
+  SELECT 'M' || to_char(business_date, 'YYYY-MM'), payee_type, payer_hash, sign FROM src
+  WHERE payer_hash IS NOT NULL
+  UNION ALL
+  SELECT 'Y' || to_char(business_date, 'YYYY'), payee_type, payer_hash, sign FROM src
+  WHERE payer_hash IS NOT NULL
+  ON CONFLICT (period, payee_type, payer_hash) DO UPDATE
+  SET payments = r.payments + excluded.payments
+  RETURNING period, payee_type, payer_hash, payments
+), r_payers AS (
+  INSERT INTO payer_counts AS r (period, payee_type, shard, payers)
+  SELECT n.period, n.payee_type, substr(n.payer_hash, 1, 1), s.sign
+  FROM r_payer n CROSS JOIN src s
+  WHERE n.payments = CASE WHEN s.sign > 0 THEN 1 ELSE 0 END
+  ON CONFLICT (period, payee_type, shard) DO UPDATE SET payers = r.payers + excluded.payers
+)"""
+
+_PG_ACCOUNT = text(f"""
+WITH src AS (
+  SELECT CAST(:business_date AS DATE) AS business_date,
+         CAST(:payee_type AS VARCHAR) AS payee_type, CAST(:payee_id AS BIGINT) AS payee_id,
+         CAST(:provider_id AS BIGINT) AS provider_id, CAST(:method AS VARCHAR) AS method,
+         CAST(:amount AS BIGINT) AS amount, CAST(:payer_hash AS VARCHAR) AS payer_hash,
+         CAST(:payer_bin AS VARCHAR) AS payer_bin, CAST(:sign AS INTEGER) AS sign
+), {PG_COUNTING}
+SELECT 1""")
 
 
 def _upsert(session: Session, model, keys: dict, increments: dict, returning=None):
@@ -92,7 +158,8 @@ def _payer(session: Session, period: str, payee_type: str, payer: str, sign: int
     keys = {"period": period, "payee_type": payee_type, "payer_hash": payer}
     now = _upsert(session, PayerPeriod, keys, {"payments": sign}, "payments").scalar_one()
     if (sign > 0 and now == 1) or (sign < 0 and now == 0):
-        _upsert(session, PayerCount, {"period": period, "payee_type": payee_type}, {"payers": sign})
+        keys = {"period": period, "payee_type": payee_type, "shard": payer[:1]}
+        _upsert(session, PayerCount, keys, {"payers": sign})
 
 
 def account(
@@ -108,20 +175,29 @@ def account(
     payer_bin: str | None,
     sign: int,
 ) -> None:
-    """Count (sign +1) or take back (-1) one payment in every rollup."""
-    month = business_date.replace(day=1)
+    """Count (sign +1) or take back (-1) one payment in every rollup (PG_COUNTING, as one
+    statement on PostgreSQL)."""
     key = {
         "payee_type": payee_type,
         "payee_id": payee_id,
         "provider_id": provider_id or 0,
         "method": method,
     }
+    if session.get_bind().dialect.name == "postgresql":
+        session.connection().execute(
+            _PG_ACCOUNT,
+            key
+            | {"business_date": business_date, "amount": amount, "sign": sign}
+            | {"payer_hash": payer_hash, "payer_bin": payer_bin},
+        )
+        return
+    month = business_date.replace(day=1)
     change = {"payment_count": sign, "amount": sign * amount}
     _upsert(session, DayRollup, {"business_date": business_date, **key}, change)
     _upsert(session, MonthRollup, {"month": month, **key}, change)
-    _upsert(
-        session, BankMonth, {"month": month, "payer_bin": payer_bin or ""}, {"payment_count": sign}
-    )
+    if payer_bin:
+        keys = {"month": month, "payer_bin": payer_bin, "shard": payee_id % SHARDS}
+        _upsert(session, BankMonth, keys, {"payment_count": sign})
     if payer_hash:
         for period in (f"M{month:%Y-%m}", f"Y{month:%Y}"):
             _payer(session, period, payee_type, payer_hash, sign)
@@ -191,15 +267,17 @@ def rebuild(session: Session) -> None:
             ["month", *columns], select(month, *keys, *totals).group_by(month, *keys)
         )
     )
-    payer_bin = func.coalesce(live.c.payer_bin, literal_column("''"))
+    bank_shard = (live.c.payee_id % SHARDS).label("shard")
     session.execute(
         insert(BankMonth).from_select(
-            ["month", "payer_bin", "payment_count"],
-            select(month, payer_bin, func.count()).group_by(month, payer_bin),
+            ["month", "payer_bin", "shard", "payment_count"],
+            select(month, live.c.payer_bin, bank_shard, func.count())
+            .where(live.c.payer_bin.is_not(None))
+            .group_by(month, live.c.payer_bin, bank_shard),
         )
     )
-    for prefix, text in (("M", month_text), ("Y", year_text)):
-        period = (literal(prefix) + text).label("period")
+    for prefix, period_text in (("M", month_text), ("Y", year_text)):
+        period = (literal(prefix) + period_text).label("period")
         session.execute(
             insert(PayerPeriod).from_select(
                 ["period", "payee_type", "payer_hash", "payments"],
@@ -208,12 +286,13 @@ def rebuild(session: Session) -> None:
                 .group_by(period, live.c.payee_type, live.c.payer_hash),
             )
         )
+    payer_shard = func.substr(PayerPeriod.payer_hash, 1, 1).label("shard")
     session.execute(
         insert(PayerCount).from_select(
-            ["period", "payee_type", "payers"],
-            select(PayerPeriod.period, PayerPeriod.payee_type, func.count()).group_by(
-                PayerPeriod.period, PayerPeriod.payee_type
-            ),
+            ["period", "payee_type", "shard", "payers"],
+            select(PayerPeriod.period, PayerPeriod.payee_type, payer_shard, func.count())
+            .where(PayerPeriod.payments > 0)
+            .group_by(PayerPeriod.period, PayerPeriod.payee_type, payer_shard),
         )
     )
     session.flush()

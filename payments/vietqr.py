@@ -382,6 +382,9 @@ def build_from(qr: VietQR) -> str:
     root["62"] = "".join(_tlv(tag, v) for tag, v in sorted(additional.items()) if v) or None
     for tag in qr.tags.keys() - _BUILT_TAGS:
         root[tag] = _text(qr.tags[tag], f"tag {tag}", 99)
+    if root["62"] and len(root["62"]) > 99:  # a TLV length has two digits
+        found = f"additional data (tag 62) would be {len(root['62'])} characters"
+        raise VietQRError("field_length", f"{found}; at most 99, shorten its fields")
     body = "".join(_tlv(tag, v) for tag, v in sorted(root.items()) if v is not None) + "6304"
     if len(body) + 4 > MAX_PAYLOAD_LENGTH:
         raise VietQRError("payload_length", f"payload would be {len(body) + 4} characters")

@@ -1,6 +1,6 @@
 """Invoices as the payments domain sees them (targets paid by reference), cash, receipts."""
 
-from sqlalchemy import and_, case, insert, select, update
+from sqlalchemy import and_, case, insert, literal_column, or_, select, true, update
 from sqlalchemy.orm import Session
 
 from market.db import upsert_insert, utcnow
@@ -8,7 +8,7 @@ from market.errors import Conflict, NotFound
 from market.pagination import Page, paginate
 from market.users import User
 from payments import ledger, qr
-from payments.registry import Payee, Target
+from payments.registry import CREDIT_ACCOUNT, CREDIT_BIN, Payee, Target
 from tuition.models import FeePlan, Invoice, Receipt, ReceiptCounter, School, Student
 
 PAYABLE = ("open", "partially_paid")
@@ -39,12 +39,15 @@ def find_invoice(session: Session, reference: str) -> Target | None:
     return _target(session, invoice) if invoice else None
 
 
-def schools_holding(session: Session, bank_bin: str | None, account: str) -> list[Payee]:
-    """The schools whose fee account is account."""
-    stmt = select(School.id).where(School.account_number == account)
-    if bank_bin:
-        stmt = stmt.where(School.bank_bin == bank_bin)
-    return [school_payee(sid) for sid in session.connection().execute(stmt).scalars()]
+# The schools whose fee account was credited: a payee that needs an invoice to match.
+HOLDERS = select(
+    literal_column("'school'").label("payee_type"),
+    School.id.label("payee_id"),
+    true().label("needs"),
+).where(
+    School.account_number == CREDIT_ACCOUNT,
+    or_(CREDIT_BIN.is_(None), School.bank_bin == CREDIT_BIN),
+)
 
 
 def _next_receipt_number(session: Session, school_id: int, school_year: str) -> int:

@@ -13,7 +13,7 @@ def init_app(app: Flask, api: Api) -> None:
     api.register_blueprint(invoice_views.blp)
     pages.init_app(app)
     app.extensions.setdefault("user_scopes", {})["school"] = schools.school_scope
-    registry.add_payee_finder(invoices.schools_holding)
+    registry.add_payee_query(invoices.HOLDERS)
     registry.target_finders["HP"] = invoices.find_invoice
     registry.target_appliers["invoice"] = invoices.apply_to_invoice
     registry.assigners["invoice_reference"] = invoices.assign_invoice

@@ -1,28 +1,23 @@
 """Vendors as payees of the payments domain: who holds an account, who may see whose money."""
 
-from sqlalchemy import and_, bindparam, select
+from sqlalchemy import and_, false, literal_column, or_, select
 from sqlalchemy.orm import Session
 
 from market.users import User
-from payments.registry import Payee, Target
+from payments.registry import CREDIT_ACCOUNT, CREDIT_BIN, Payee, Target
 from vendors.models import Vendor
 from vendors.service import get_vendor
 
-_HOLDING = select(Vendor.id).where(
-    Vendor.account_number == bindparam("account"), Vendor.status != "closed"
+# The open vendors whose payout account was credited (at that bank, when the bank is known).
+HOLDERS = select(
+    literal_column("'vendor'").label("payee_type"),
+    Vendor.id.label("payee_id"),
+    false().label("needs"),
+).where(
+    Vendor.account_number == CREDIT_ACCOUNT,
+    Vendor.status != "closed",
+    or_(CREDIT_BIN.is_(None), Vendor.bank_bin == CREDIT_BIN),
 )
-_HOLDING_AT_BANK = _HOLDING.where(Vendor.bank_bin == bindparam("bank_bin"))
-
-
-def vendors_holding(session: Session, bank_bin: str | None, account: str) -> list[Payee]:
-    """The open vendors whose payout account is account (at bank_bin when it is known)."""
-    # Statements built once and run straight on the connection: this runs for every transfer.
-    stmt, params = (
-        (_HOLDING_AT_BANK, {"account": account, "bank_bin": bank_bin})
-        if bank_bin
-        else (_HOLDING, {"account": account})
-    )
-    return [Payee("vendor", vid) for vid in session.connection().execute(stmt, params).scalars()]
 
 
 def assign_to_vendor(session: Session, actor: User, value: str) -> tuple[Payee, Target | None]:

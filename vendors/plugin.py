@@ -18,7 +18,7 @@ def init_app(app: Flask, api: Api) -> None:
     register_vendor_counter(service.count_by_status)
     app.cli.add_command(vendors_cli)
     app.extensions.setdefault("user_scopes", {})["vendor"] = service.vendor_scope
-    registry.add_payee_finder(payees.vendors_holding)
+    registry.add_payee_query(payees.HOLDERS)
     registry.assigners["vendor_id"] = payees.assign_to_vendor
     registry.scopes["market_manager"] = payees.manager_scope
     registry.scopes["vendor"] = payees.vendor_scope

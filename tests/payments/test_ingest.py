@@ -112,6 +112,15 @@ def test_forged_notifications_are_401_and_stored_nowhere(
     assert SECRET not in caplog.text
 
 
+def test_the_longest_transaction_id_allowed_is_stored_whole(client, session, provider, vendor):
+    body, headers = generic_notification(
+        SECRET, txn="T" * 128, amount=5_000, account=vendor.account_number
+    )
+    response = post(client, body, headers)
+    assert response.status_code == 200, response.json
+    assert session.get(Payment, response.json["payment_id"]).provider_txn_id == "T" * 128
+
+
 def test_an_unknown_provider_is_404(client, session, provider):
     body, headers = generic_notification(SECRET, txn="X", amount=1, account="1")
     assert post(client, body, headers, provider="nobody").status_code == 404
@@ -125,6 +134,8 @@ def test_an_unknown_provider_is_404(client, session, provider):
         ({"amount": 10**13}, "amount"),
         ({"occurred_at": "2026-11-20T09:30:00"}, "occurred_at"),
         ({"transaction_id": ""}, None),
+        ({"transaction_id": "T" * 129}, "transaction_id"),
+        ({"credit_account": "1" * 20}, "credit_account"),
     ],
 )
 def test_authentic_but_malformed_is_422_and_writes_nothing(

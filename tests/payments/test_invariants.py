@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 
 from market.errors import AppError, Unauthorized
 from payments import ledger
-from payments.ingest import receive_notification
 from payments.models import Payment, Settlement, SettlementItem, UnsettledPayment
+from payments.notifications import receive_notification
 from payments.settlement import close_business_day
 from tests.factories import generic_notification, make_market, make_provider, make_user, make_vendor
 
@@ -49,7 +49,7 @@ class Ledger(RuleBasedStateMachine):
             occurred_at=moment.isoformat() + "+07:00",
         )
         return receive_notification(
-            self.session,
+            lambda: self.session,
             provider_name="vqr-generic",
             headers=headers,
             body=body,
@@ -93,10 +93,13 @@ class Ledger(RuleBasedStateMachine):
 
     @rule(pick=st.integers(0, 10**6))
     def assign(self, pick):
+        reversed_ids = select(Payment.reverses_id).where(Payment.reverses_id.is_not(None))
         unmatched = sorted(
             self.session.scalars(
                 select(Payment.id).where(
-                    Payment.match_status == "unmatched", Payment.kind == "payment"
+                    Payment.match_status == "unmatched",
+                    Payment.kind == "payment",
+                    Payment.id.not_in(reversed_ids),  # a reversed payment is refused (409)
                 )
             )
         )

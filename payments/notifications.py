@@ -1,0 +1,75 @@
+"""A provider's notification: verified, parsed, and each transfer recorded exactly once."""
+
+import logging
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from datetime import datetime
+
+from sqlalchemy import insert
+from sqlalchemy.orm import Session
+
+from market.errors import Unauthorized, ValidationFailed
+from payments import hotpath
+from payments.ingest import provider_config, record_transfer
+from payments.models import Notification
+from payments.providers import get_adapter
+from payments.providers.base import PayloadError, SignatureError
+
+log = logging.getLogger(__name__)
+
+
+def receive_notification(
+    session: Callable[[], Session],
+    *,
+    provider_name: str,
+    headers,
+    body: bytes,
+    now: datetime,
+    payer_key: bytes,
+    cache_seconds: float = 0,
+    direct: Callable[[], AbstractContextManager] | None = None,
+) -> tuple[int, dict]:
+    """Verify, parse and record one provider notification; (HTTP status, provider's answer).
+
+    With `direct` (PostgreSQL: Database.direct), transfers without a reference code take the
+    hot path; everything else is recorded through the session, which `session()` opens only
+    when it is needed."""
+    provider = provider_config(session, provider_name, cache_seconds)
+    adapter = get_adapter(provider.format)
+    try:
+        adapter.verify(secret=provider.secret, headers=headers, body=body, now=now)
+    except SignatureError as exc:
+        log.warning("refused notification for %s: %s", provider.name, exc.reason)
+        raise Unauthorized(f"Notification refused: {exc.reason}.") from exc
+    try:
+        transfers = adapter.parse(body)
+    except PayloadError as exc:
+        log.warning("malformed notification for %s: %s", provider.name, exc.field)
+        raise ValidationFailed.on(exc.field, exc.message) from exc
+    raw = body.decode("utf-8", errors="replace")
+    if direct is not None and hotpath.applies_to(transfers):
+        with direct() as connection:
+            results = hotpath.record(
+                connection,
+                provider=provider,
+                transfers=transfers,
+                payer_key=payer_key,
+                raw_body=raw,
+            )
+        return adapter.answer(results)
+    results = []
+    for transfer in transfers:
+        status, payment_id = record_transfer(
+            session(),
+            provider=provider,
+            transfer=transfer,
+            source="notification",
+            payer_key=payer_key,
+            raw_body=raw,
+        )
+        results.append({"status": status, "payment_id": payment_id})
+    if not transfers:
+        session().execute(
+            insert(Notification), [{"provider_id": provider.id, "body": raw, "outcome": "ignored"}]
+        )
+    return adapter.answer(results)
