@@ -1,7 +1,7 @@
 """Signed notifications per second, sustained, against the app under gunicorn on PostgreSQL,
 and in the same run the rate of a trivial JSON endpoint of the same app, for the ratio.
 
-    python bench/ingest.py [--seconds 10] [--workers 3] [--connections 16]
+    python bench/ingest.py [--seconds 10] [--workers 3] [--connections 16] [--floor]
                            [--pg postgresql+psycopg://postgres@127.0.0.1:5432/test]
 
 It builds a fresh database (cho40_bench_ingest, dropped first) with the demo province, registers
@@ -10,6 +10,10 @@ transaction ids, the vendors' real accounts) and drives the load with wrk (Debia
 install wrk), which cycles through them. It then checks that the ledger holds exactly as many
 payments as notifications were answered 200. Targets on a 2-core machine: ingest ≥ 40 % of the
 trivial endpoint's rate and ≥ 1,000 notifications/s.
+
+--floor serves bench/floor_app.py instead (the same application plus one extra route) and
+also drives that route: verify, parse and commit the raw body, nothing else. It is the most
+any ingest could reach on this stack and machine.
 """
 
 import argparse
@@ -130,6 +134,7 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--port", type=int, default=8791)
     parser.add_argument("--pg", default="postgresql+psycopg://postgres@127.0.0.1:5432/test")
+    parser.add_argument("--floor", action="store_true", help="also time the cheapest ingest")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is needed to drive the load: apt-get install wrk")
@@ -149,7 +154,7 @@ def main() -> None:
             str(args.workers),
             "--bind",
             f"127.0.0.1:{args.port}",
-            "wsgi:app",
+            "bench.floor_app:app" if args.floor else "wsgi:app",
         ],
         cwd=ROOT,
         env=env,
@@ -171,6 +176,12 @@ def main() -> None:
             trivial = wrk(f"{base}/api/v1/health", args.seconds, args.connections, [])
             ingest = wrk(
                 f"{base}/api/v1/notifications/bench",
+                args.seconds,
+                args.connections,
+                ["-s", str(script), "--", str(signed), "2"],
+            )
+            floor = args.floor and wrk(
+                f"{base}/bench/floor",
                 args.seconds,
                 args.connections,
                 ["-s", str(script), "--", str(signed), "2"],
@@ -200,6 +211,11 @@ def main() -> None:
         f"({ingest['errors']} not 2xx)"
     )
     print(f"ratio ingest/trivial:   {ingest['rate'] / trivial['rate']:8.0%}")
+    if floor:
+        print(
+            f"floor (verify, parse, commit the body): {floor['rate']:,.0f} /s, "
+            f"{floor['rate'] / trivial['rate']:.0%} of trivial ({floor['errors']} not 2xx)"
+        )
     print(
         f"payments in the ledger: {payments:8,} for {answered:,} notifications answered 200 "
         f"and {in_flight} in flight at the stop ({'consistent' if exact else 'INCONSISTENT'})"

@@ -1,8 +1,9 @@
 """Adoption figures from the rollups: points, activity, transactions, payers, by dimension."""
 
 from datetime import date, timedelta
+from functools import cache
 
-from sqlalchemy import and_, func, literal, null, or_, select, union_all
+from sqlalchemy import Date, and_, bindparam, func, literal, null, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from market.stats import readmodel as t
@@ -12,8 +13,9 @@ DIMENSIONS = ("market", "ward", "legacy_district", "provider", "category", "mont
 ACTIVE_DAYS = 30
 
 
+@cache
 def payees():
-    """Every payee with the dimensions statistics group by (no personal data)."""
+    """Every payee with the dimensions statistics group by (no personal data); built once."""
     v, m, s = t.vendors, t.markets, t.schools
     vendor_rows = select(
         literal("vendor").label("payee_type"),
@@ -39,38 +41,51 @@ def payees():
 
 
 def flows(start: date, end: date):
-    """Transactions in [start, end]: whole months from the monthly rollup, edges from days."""
+    """Transactions in [start, end]: whole months from the monthly rollup, edges from days.
+    (subquery, its parameters): the statement is built once per shape of period."""
     months, day_ranges = segments(start, end)
+    params = {"months": months}
+    for n, (first, last) in enumerate(day_ranges):
+        params |= {f"first_{n}": first, f"last_{n}": last, f"month_{n}": first.replace(day=1)}
+    return _flows(bool(months), len(day_ranges)), params
+
+
+@cache
+def _flows(whole_months: bool, edges: int):
     parts = []
     cols = ("payee_type", "payee_id", "provider_id", "method", "payment_count", "amount")
-    if months:
+    if whole_months:
         r = t.rollup_months
         parts.append(
             select(r.c.month.label("day"), r.c.month.label("month"), *[r.c[c] for c in cols]).where(
-                r.c.month.in_(months)
+                r.c.month.in_(bindparam("months", expanding=True))
             )
         )
-    for first, last in day_ranges:
+    for n in range(edges):
         r = t.rollup_days
         parts.append(
             select(
                 r.c.business_date.label("day"),
-                literal(first.replace(day=1)).label("month"),
+                bindparam(f"month_{n}", type_=Date).label("month"),
                 *[r.c[c] for c in cols],
-            ).where(r.c.business_date.between(first, last))
+            ).where(r.c.business_date.between(bindparam(f"first_{n}"), bindparam(f"last_{n}")))
         )
     return union_all(*parts).subquery("flows")
 
 
+FILTERS = ("market", "ward", "legacy_district", "payee_type", "provider")
+
+
+def filter_params(filters: dict) -> dict:
+    """The bound values of the filters _filtered and transactions put in a statement."""
+    return {f"filter_{k}": filters[k] for k in FILTERS if filters.get(k)}
+
+
 def _filtered(stmt, p, filters: dict):
-    if filters.get("market"):
-        stmt = stmt.where(p.c.market == filters["market"])
-    if filters.get("ward"):
-        stmt = stmt.where(p.c.ward == filters["ward"])
-    if filters.get("legacy_district"):
-        stmt = stmt.where(p.c.legacy_district == filters["legacy_district"])
-    if filters.get("payee_type"):
-        stmt = stmt.where(p.c.payee_type == filters["payee_type"])
+    """stmt restricted to the payees (p) of the places filtered on (values: filter_params)."""
+    for name in ("market", "ward", "legacy_district", "payee_type"):
+        if filters.get(name):
+            stmt = stmt.where(p.c[name] == bindparam(f"filter_{name}"))
     return stmt
 
 
@@ -96,24 +111,44 @@ def transactions(
     session: Session, start: date, end: date, filters: dict, dimension: str | None = None
 ) -> dict:
     """{key: (count, value)} for the period (key None without a dimension)."""
-    f, p, pr = flows(start, end), payees(), t.providers
+    f, params = flows(start, end)
+    given = tuple(k for k in FILTERS if filters.get(k))
+    stmt = _transactions(f, dimension, given)
+    rows = session.execute(stmt, params | filter_params(filters)).all()
+    return {k: (int(c or 0), int(a or 0)) for k, c, a in rows}
+
+
+@cache
+def _transactions(f, dimension: str | None, given: tuple[str, ...]):
+    filters = dict.fromkeys(given, True)
+    p, pr = payees(), t.providers
+    if dimension in PLACES or _by_place(filters):
+        # Only then is the payee's place needed: each payee's sums first, then the join.
+        keys = [f.c.payee_type, f.c.payee_id, f.c.provider_id]
+        f = (
+            select(
+                *keys,
+                func.sum(f.c.payment_count).label("payment_count"),
+                func.sum(f.c.amount).label("amount"),
+            )
+            .group_by(*keys)
+            .subquery()
+        )
     key = _key(dimension, f, p, pr)
     stmt = select(key, func.sum(f.c.payment_count), func.sum(f.c.amount)).select_from(f)
     if dimension in PLACES or _by_place(filters):
-        # Only then is the payee's place needed: the join is the costly part.
         stmt = _filtered(
             stmt.join(p, and_(p.c.payee_type == f.c.payee_type, p.c.payee_id == f.c.payee_id)),
             p,
             filters,
         )
     elif filters.get("payee_type"):
-        stmt = stmt.where(f.c.payee_type == filters["payee_type"])
+        stmt = stmt.where(f.c.payee_type == bindparam("filter_payee_type"))
     if dimension == "provider" or filters.get("provider"):
         stmt = stmt.outerjoin(pr, pr.c.id == f.c.provider_id)
     if filters.get("provider"):
-        stmt = stmt.where(pr.c.name == filters["provider"])
-    rows = session.execute(stmt.group_by(key)).all()
-    return {k: (int(c or 0), int(a or 0)) for k, c, a in rows}
+        stmt = stmt.where(pr.c.name == bindparam("filter_provider"))
+    return stmt.group_by(key)
 
 
 def registered(session: Session, day: date, filters: dict, dimension: str | None = None) -> dict:
@@ -135,7 +170,7 @@ def registered(session: Session, day: date, filters: dict, dimension: str | None
         .where(or_(vendor_ok, school_ok))
         .group_by(key)
     )
-    return dict(session.execute(_filtered(stmt, p, filters)).all())
+    return dict(session.execute(_filtered(stmt, p, filters), filter_params(filters)).all())
 
 
 def active(session: Session, day: date, filters: dict, dimension: str | None = None) -> dict:
@@ -160,7 +195,7 @@ def active(session: Session, day: date, filters: dict, dimension: str | None = N
         )
     elif filters.get("payee_type"):
         stmt = stmt.where(live.c.payee_type == filters["payee_type"])
-    return dict(session.execute(stmt.group_by(key)).all())
+    return dict(session.execute(stmt.group_by(key), filter_params(filters)).all())
 
 
 def distinct_payers(session: Session, start: date, end: date, filters: dict) -> int | None:
@@ -212,10 +247,11 @@ def funnel(session: Session, day: date, filters: dict) -> dict:
         .subquery()
     )
     vendor_filters = filters | {"payee_type": "vendor"}
+    params = filter_params(filters)
     return {
-        "registered": session.execute(select(func.count()).select_from(base)).scalar(),
-        "placard_printed": session.execute(printed).scalar(),
-        "first_payment": session.execute(select(func.count()).select_from(paid)).scalar(),
+        "registered": session.execute(select(func.count()).select_from(base), params).scalar(),
+        "placard_printed": session.execute(printed, params).scalar(),
+        "first_payment": session.execute(select(func.count()).select_from(paid), params).scalar(),
         "active": sum(active(session, day, vendor_filters).values()),
     }
 

@@ -183,7 +183,7 @@ def tuition_report(
         .group_by(i.c.school_id)
         .subquery()
     )
-    f = adoption.flows(start, end)
+    f, params = adoption.flows(start, end)
     money = (
         select(
             f.c.payee_id,
@@ -214,7 +214,7 @@ def tuition_report(
     if school_type:
         stmt = stmt.where(s.c.type == school_type)
     rows = []
-    for r in session.execute(stmt).mappings():
+    for r in session.execute(stmt, params).mappings():
         billed_amount, collected = int(r["billed"] or 0), int(r["collected"] or 0)
         received, transfer = int(r["received"] or 0), int(r["transfer"] or 0)
         rows.append(
