@@ -51,7 +51,8 @@ demo: install
 bench: install
 	$(BIN)/python bench/import_vendors.py
 	$(BIN)/python bench/qr.py
-	$(BIN)/python bench/ingest.py
+	$(BIN)/python bench/ingest.py --floor
+	$(BIN)/python bench/stats.py
 
 clean:
 	rm -rf $(VENV) instance build
