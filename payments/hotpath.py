@@ -8,6 +8,8 @@ notification and the statistics rollups, and commits: no ORM session, no BEGIN, 
 trip. It writes what `ingest.record_transfer` writes (tests hold the two to the same rows); a
 notification with a reference code takes that path instead."""
 
+from functools import cache
+
 from psycopg import RawCursor
 
 from market.db import DriverSQL, driver_sql, utcnow
@@ -15,24 +17,16 @@ from payments.ingest import ProviderConfig, transfer_values
 from payments.providers.base import Transfer
 from payments.reference import find_references
 from payments.registry import registry
-from payments.store import HOLDERS, PG_STORE_BY_ACCOUNT, PG_STORED_ID
-
-_compiled: dict[str, tuple[object, DriverSQL]] = {}
+from payments.store import HOLDERS, PG_STORE_BY_ACCOUNT, STORED_ID
 
 
-def _store_sql() -> DriverSQL:
+@cache
+def _store_sql(holders) -> DriverSQL:
     """PG_STORE_BY_ACCOUNT with the registry's holders query, compiled once per process."""
-    holders = registry.holders()
-    known = _compiled.get("store")
-    if known is None or known[0] is not holders:
-        known = _compiled["store"] = (
-            holders,
-            driver_sql(PG_STORE_BY_ACCOUNT, **{HOLDERS: holders}),
-        )
-    return known[1]
+    return driver_sql(PG_STORE_BY_ACCOUNT, **{HOLDERS: holders})
 
 
-_STORED_ID = driver_sql(PG_STORED_ID)
+_STORED_ID = driver_sql(STORED_ID)
 
 
 def applies_to(transfers: list[Transfer]) -> bool:
@@ -59,7 +53,7 @@ def record(
 
 
 def _record_one(connection, provider, transfer: Transfer, payer_key, raw_body) -> dict:
-    store = _store_sql()
+    store = _store_sql(registry.holders())
     row = transfer_values(provider, transfer, "notification", payer_key)
     row |= {"received_at": utcnow(), "raw_body": raw_body}
     cursor = RawCursor(connection)

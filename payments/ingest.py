@@ -14,11 +14,11 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from market.errors import NotFound
-from payments.models import Payment, Provider, UnsettledPayment, provider_fee
+from payments.models import Provider, UnsettledPayment, provider_fee
 from payments.providers.base import Transfer
 from payments.reference import find_references
 from payments.registry import Payee, Target, registry
-from payments.store import store_payment
+from payments.store import STORED_ID, store_payment
 
 log = logging.getLogger(__name__)
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -146,13 +146,8 @@ def record_transfer(
     values = transfer_values(provider, transfer, source, payer_key) | match_values(found)
     payment_id = store_payment(session, values, raw_body)
     if payment_id is None:
-        existing = session.execute(
-            select(Payment.id).where(
-                Payment.provider_id == provider.id,
-                Payment.provider_txn_id == transfer.provider_txn_id,
-            )
-        ).scalar_one()
-        return "duplicate", existing
+        key = {"provider_id": provider.id, "provider_txn_id": transfer.provider_txn_id}
+        return "duplicate", session.execute(STORED_ID, key).scalar_one()
     if found.target is not None:
         registry.target_appliers[found.target.type](
             session, found.target.id, transfer.amount, payment_id

@@ -104,7 +104,8 @@ WITH holders AS ({HOLDERS}), decided AS (
          END, 300)
   FROM decided{_RETURNING}
 ), {_WITH_THE_PAYMENT}""")
-PG_STORED_ID = text(
+# The payment a known transfer already made (both paths, either database).
+STORED_ID = text(
     "SELECT id FROM payments"
     " WHERE provider_id = :provider_id AND provider_txn_id = :provider_txn_id"
 )
