@@ -1,6 +1,7 @@
 """Killing the server in the middle of a burst loses and doubles nothing: the provider retries
 whatever was not acknowledged, and every transfer ends up recorded exactly once."""
 
+import http.client
 import json
 import os
 import signal
@@ -74,7 +75,8 @@ def deliver(port: int, body: bytes, headers: dict) -> dict | None:
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
             return json.loads(response.read()) if response.status == 200 else None
-    except (OSError, ValueError):
+    except (OSError, ValueError, http.client.HTTPException):
+        # Refused, reset, or cut off mid-answer (IncompleteRead) by the kill: not acknowledged.
         return None
 
 
