@@ -25,7 +25,7 @@ format: install
 	$(BIN)/ruff check --fix .
 
 # SQLite always; PostgreSQL too when TEST_DATABASE_URL names a server (tests use their own
-# database, cho40_pytest, on it).
+# database, cho40_pytest_<checkout folder>, on it).
 test: lint
 	$(BIN)/pytest
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \

@@ -4,6 +4,7 @@ SQLite by default; PYTEST_DATABASE_URL=postgresql+psycopg://... runs the same su
 PostgreSQL database created next to the one named."""
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -16,12 +17,22 @@ SHARED = Path(__file__).resolve().parents[2] / "shared"
 DATA = Path(__file__).resolve().parent / "data"
 
 
+def _database_name() -> str:
+    # One test database per checkout, so that several checkouts may run the suite at once on
+    # one server (PYTEST_DB_NAME overrides).
+    checkout = re.sub(r"\W", "_", Path(__file__).resolve().parents[1].name.lower())
+    return os.environ.get("PYTEST_DB_NAME") or f"cho40_pytest_{checkout}"[:50]
+
+
+TEST_DB = _database_name()
+
+
 def _fresh_postgres(url: str) -> str:
-    target = make_url(url).set(database="cho40_pytest")
+    target = make_url(url).set(database=TEST_DB)
     admin = create_engine(url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        conn.execute(text("DROP DATABASE IF EXISTS cho40_pytest WITH (FORCE)"))
-        conn.execute(text("CREATE DATABASE cho40_pytest"))
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{TEST_DB}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{TEST_DB}"'))
     admin.dispose()
     return target.render_as_string(hide_password=False)
 
@@ -108,15 +119,13 @@ def live_database(database_url):
     admin_url = make_url(database_url).set(database="postgres")
     admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        conn.execute(text("DROP DATABASE IF EXISTS cho40_pytest_live WITH (FORCE)"))
-        conn.execute(text("CREATE DATABASE cho40_pytest_live"))
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{TEST_DB}_live" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{TEST_DB}_live"'))
     url = (
-        make_url(database_url)
-        .set(database="cho40_pytest_live")
-        .render_as_string(hide_password=False)
+        make_url(database_url).set(database=f"{TEST_DB}_live").render_as_string(hide_password=False)
     )
     upgrade(url)
     yield url
     with admin.connect() as conn:
-        conn.execute(text("DROP DATABASE IF EXISTS cho40_pytest_live WITH (FORCE)"))
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{TEST_DB}_live" WITH (FORCE)'))
     admin.dispose()
