@@ -13,7 +13,8 @@ from sqlalchemy import create_engine, make_url, text
 from market import create_app
 from market.migrate import upgrade
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
+# Copies of the shared test material (VietQR vectors, the NAPAS list, the messy roster): a
+# fresh clone of this repository alone runs the whole suite.
 DATA = Path(__file__).resolve().parent / "data"
 
 
@@ -129,3 +130,15 @@ def live_database(database_url):
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{TEST_DB}_live" WITH (FORCE)'))
     admin.dispose()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """In CI (CI=1) the PostgreSQL pass must run everything: a skipped test fails the run."""
+    if not (os.environ.get("CI") and os.environ.get("PYTEST_DATABASE_URL")):
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = reporter.stats.get("skipped", []) if reporter else []
+    if skipped and exitstatus == 0:
+        for report in skipped:
+            reporter.write_line(f"skipped in CI: {report.nodeid}", red=True)
+        session.exitstatus = 1

@@ -3,7 +3,7 @@ import json
 import pytest
 
 from market.banks import UnknownBank, all_banks, bank_by_bin, resolve_bank
-from tests.conftest import SHARED
+from tests.conftest import DATA
 
 
 @pytest.mark.parametrize(
@@ -41,6 +41,6 @@ def test_a_name_two_banks_share_is_refused_rather_than_guessed():
 
 
 def test_the_packaged_list_is_the_shared_napas_list():
-    shared = json.loads((SHARED / "vectors" / "napas_bins.json").read_text("utf-8"))
+    shared = json.loads((DATA / "vectors" / "napas_bins.json").read_text("utf-8"))
     assert [b.bin for b in all_banks()] == sorted(b["bin"] for b in shared["banks"])
     assert bank_by_bin("971005").kind == "wallet"

@@ -3,7 +3,6 @@
 import json
 import string
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -20,8 +19,9 @@ from payments.vietqr import (
     parse,
     parse_emv,
 )
+from tests.conftest import DATA
 
-VECTORS_DIR = Path(__file__).resolve().parents[3] / "shared" / "vectors"
+VECTORS_DIR = DATA / "vectors"
 VECTORS = json.loads((VECTORS_DIR / "vietqr_public.json").read_text(encoding="utf-8"))["vectors"]
 BINS = [bank["bin"] for bank in json.loads((VECTORS_DIR / "napas_bins.json").read_text())["banks"]]
 API_KEYS = {"valid", "point_of_initiation", "bank_bin", "account_number", "service_code"}

@@ -9,12 +9,12 @@ from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from market.audit import AuditEntry
-from tests.conftest import SHARED
+from tests.conftest import DATA
 from tests.factories import bearer, make_market, make_user, make_vendor
 from vendors.models import Vendor
 
-ROSTER = SHARED / "fixtures" / "vendors_cho_vinh_long.csv"
-EXPECTED = json.loads((SHARED / "fixtures" / "vendors_cho_vinh_long.expected.json").read_text())
+ROSTER = DATA / "fixtures" / "vendors_cho_vinh_long.csv"
+EXPECTED = json.loads((DATA / "fixtures" / "vendors_cho_vinh_long.expected.json").read_text())
 
 
 @pytest.fixture

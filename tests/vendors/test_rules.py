@@ -5,12 +5,12 @@ import json
 
 import pytest
 
-from tests.conftest import SHARED
+from tests.conftest import DATA
 from vendors.rules import FIELDS, STATUSES, can_move, normalize_vendor
 
-ROSTER = (SHARED / "fixtures" / "vendors_cho_vinh_long.csv").read_text(encoding="utf-8-sig")
+ROSTER = (DATA / "fixtures" / "vendors_cho_vinh_long.csv").read_text(encoding="utf-8-sig")
 ROWS = list(csv.reader(ROSTER.splitlines()))
-EXPECTED = json.loads((SHARED / "fixtures" / "vendors_cho_vinh_long.expected.json").read_text())
+EXPECTED = json.loads((DATA / "fixtures" / "vendors_cho_vinh_long.expected.json").read_text())
 
 
 @pytest.mark.parametrize("case", EXPECTED, ids=lambda e: f"row{e['sheet_row']}")
