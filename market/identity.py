@@ -8,7 +8,7 @@ _PHONE_JUNK = re.compile(r"[\s.\-()/]")
 _ID_JUNK = re.compile(r"[\s.\-]")
 _STALL_SEPARATORS = re.compile(r"\s*([-/.])\s*")
 MOBILE = re.compile(r"0[35789]\d{8}")
-ACCOUNT = re.compile(r"[0-9A-Z]{1,19}")
+ACCOUNT = re.compile(r"[0-9A-Za-z]{1,19}")
 STALL = re.compile(r"[0-9A-Z][0-9A-Z./-]{0,19}")
 
 # Province codes that open a 12-digit CCCD (Circular 59/2021/TT-BCA, annex I): the first three
@@ -68,9 +68,10 @@ def normalize_national_id(value: str | int | None) -> str | None:
 
 
 def normalize_account_number(value: str | int | None) -> str:
-    """An account number of 1–19 characters [0-9A-Z], spaces and dashes removed."""
+    """An account number of 1–19 letters or digits, spaces and dashes removed, letters kept
+    in the case given (a virtual account's letters go into its QR as the bank wrote them)."""
     text = _digits_of_spreadsheet_number(clean(str(value) if value is not None else ""))
-    text = _ID_JUNK.sub("", text).upper()
+    text = _ID_JUNK.sub("", text)
     if not text:
         raise InvalidValue("account number is required")
     if not ACCOUNT.fullmatch(text):

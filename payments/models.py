@@ -73,6 +73,10 @@ class Provider(Base):
     format: Mapped[str] = mapped_column(String(10))
     # Needed in clear to verify HMACs; never logged, never returned by the API.
     secret: Mapped[str] = mapped_column(String(200))
+    # SePay: the key of "Authorization: Apikey <key>" when it is not the secret; with
+    # hmac_only, requests authenticated by a key are refused (see api_key_in_effect).
+    api_key: Mapped[str | None] = mapped_column(String(200))
+    hmac_only: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
     account_number: Mapped[str | None] = mapped_column(String(19))
     fee_fixed: Mapped[int] = mapped_column(BigInteger, default=0)
     fee_bps: Mapped[int] = mapped_column(default=0)
@@ -109,6 +113,15 @@ class Payment(Base):
     __tablename__ = "payments"
     __table_args__ = (
         UniqueConstraint("provider_id", "provider_txn_id"),
+        # One bank transfer reported by two providers (an account wired to SePay and to
+        # Casso) carries the bank's own reference in both reports: it is one payment.
+        Index(
+            "uq_payments_credit_account_bank_reference",
+            "credit_account",
+            "bank_reference",
+            unique=True,
+            **where("bank_reference"),
+        ),
         CheckConstraint("amount > 0", name="amount_positive"),
         CheckConstraint("fee_amount >= 0", name="fee_not_negative"),
         CheckConstraint("kind IN ('payment', 'reversal')", name="kind"),
@@ -129,9 +142,12 @@ class Payment(Base):
     source: Mapped[str] = mapped_column(String(12), default="notification")
     provider_id: Mapped[int | None] = mapped_column(ForeignKey("providers.id"))
     provider_txn_id: Mapped[str | None] = mapped_column(String(128))
+    # The bank's own reference of the transfer, where the provider gives it.
+    bank_reference: Mapped[str | None] = mapped_column(String(128))
     amount: Mapped[int] = mapped_column(BigInteger)
     fee_amount: Mapped[int] = mapped_column(BigInteger, default=0)
     credit_bin: Mapped[str | None] = mapped_column(String(6))
+    # As the bank knows it: upper case (banks read account letters case-insensitively).
     credit_account: Mapped[str | None] = mapped_column(String(19))
     description: Mapped[str | None] = mapped_column(String(500))
     occurred_at: Mapped[datetime]

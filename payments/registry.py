@@ -7,7 +7,7 @@ target), how a person assigns an unmatched payment, and which payees a user may 
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from sqlalchemy import ColumnElement, Select, String, bindparam, cast, union_all
+from sqlalchemy import ColumnElement, Select, String, bindparam, cast, func, union_all
 from sqlalchemy.orm import Session
 
 from market.users import User
@@ -33,9 +33,18 @@ class Target:
 
 
 # The bank BIN (None when the provider does not say) and account number of a credit, as the
-# bound parameters of every payee query.
+# bound parameters of every payee query. Banks read an account's letters case-insensitively
+# and payees register them as given: a payee query compares account_of(its column), indexed
+# as such, with CREDIT_ACCOUNT.
 CREDIT_BIN = cast(bindparam("credit_bin", type_=String), String)
-CREDIT_ACCOUNT = bindparam("credit_account", type_=String)
+CREDIT_ACCOUNT = func.upper(cast(bindparam("credit_account", type_=String), String))
+
+
+def account_of(column: ColumnElement) -> ColumnElement:
+    """A registered account as payee queries compare it (and its index holds it)."""
+    return func.upper(column)
+
+
 # (session, reference) -> the target with that reference, or None
 TargetFinder = Callable[[Session, str], Target | None]
 # (session, target id, signed amount, payment id) -> None: count a payment (or its reversal,

@@ -32,7 +32,9 @@ _MANDATORY = {"01": "point of initiation", "53": "currency", "58": "country"}
 _TAG_AND_LENGTH = re.compile(r"[0-9]{4}")
 _HEX4 = re.compile(r"[0-9A-Fa-f]{4}")
 _BIN = re.compile(r"[0-9]{6}")
-_ACCOUNT = re.compile(r"[0-9A-Z]{1,19}")
+# NAPAS's consumer account is "ans": MB virtual accounts and TPBank aliases hold lower-case
+# letters, which a payer's app reads as they are.
+_ACCOUNT = re.compile(r"[0-9A-Za-z]{1,19}")
 _VND_AMOUNT = re.compile(r"[0-9]{1,13}\.?")  # VND has exponent 0: "50000." is legal, "50000.00" not
 
 
@@ -271,7 +273,7 @@ def _check_account(bank_bin: object, account: object, service_code: object) -> N
     if not isinstance(bank_bin, str) or not _BIN.fullmatch(bank_bin):
         raise VietQRError("bin_format", f"bank BIN {bank_bin!r} is not 6 digits")
     if not isinstance(account, str) or not _ACCOUNT.fullmatch(account):
-        raise VietQRError("account_format", f"account {account!r} is not 1-19 of 0-9 and A-Z")
+        raise VietQRError("account_format", f"account {account!r} is not 1-19 letters or digits")
     if service_code not in SERVICE_CODES:
         raise VietQRError("service_code", f"service {service_code!r} is not QRIBFTTA/QRIBFTTC")
 

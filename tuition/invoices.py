@@ -8,7 +8,7 @@ from market.errors import Conflict, NotFound
 from market.pagination import Page, paginate
 from market.users import User
 from payments import ledger, qr
-from payments.registry import CREDIT_ACCOUNT, CREDIT_BIN, Payee, Target
+from payments.registry import CREDIT_ACCOUNT, CREDIT_BIN, Payee, Target, account_of
 from tuition.models import FeePlan, Invoice, Receipt, ReceiptCounter, School, Student
 
 PAYABLE = ("open", "partially_paid")
@@ -45,7 +45,7 @@ HOLDERS = select(
     School.id.label("payee_id"),
     true().label("needs"),
 ).where(
-    School.account_number == CREDIT_ACCOUNT,
+    account_of(School.account_number) == CREDIT_ACCOUNT,
     or_(CREDIT_BIN.is_(None), School.bank_bin == CREDIT_BIN),
 )
 

@@ -10,6 +10,7 @@ from sqlalchemy import (
     Index,
     String,
     UniqueConstraint,
+    func,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -25,7 +26,8 @@ class School(Base):
     __tablename__ = "schools"
     __table_args__ = (
         CheckConstraint(f"type IN {SCHOOL_TYPES!r}", name="type"),
-        Index("ix_schools_account", "account_number"),
+        # Notifications find a school by account, whatever the case of its letters.
+        Index("ix_schools_account", func.upper(text("account_number"))),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, func, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from market.db import Base, BigId, utcnow
@@ -24,7 +24,8 @@ class Vendor(Base):
             postgresql_where=text("status != 'closed'"),
         ),
         Index("ix_vendors_market_status", "market_id", "status"),
-        Index("ix_vendors_account", "account_number"),
+        # Notifications find a vendor by account, whatever the case of its letters.
+        Index("ix_vendors_account", func.upper(text("account_number"))),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)

@@ -4,7 +4,7 @@ from sqlalchemy import and_, false, literal_column, or_, select
 from sqlalchemy.orm import Session
 
 from market.users import User
-from payments.registry import CREDIT_ACCOUNT, CREDIT_BIN, Payee, Target
+from payments.registry import CREDIT_ACCOUNT, CREDIT_BIN, Payee, Target, account_of
 from vendors.models import Vendor
 from vendors.service import get_vendor
 
@@ -14,7 +14,7 @@ HOLDERS = select(
     Vendor.id.label("payee_id"),
     false().label("needs"),
 ).where(
-    Vendor.account_number == CREDIT_ACCOUNT,
+    account_of(Vendor.account_number) == CREDIT_ACCOUNT,
     Vendor.status != "closed",
     or_(CREDIT_BIN.is_(None), Vendor.bank_bin == CREDIT_BIN),
 )

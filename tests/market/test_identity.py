@@ -57,9 +57,10 @@ def test_old_cmnd_is_refused_with_a_reason_people_understand():
         normalize_national_id("123456789")
 
 
-def test_account_numbers_lose_spaces_and_are_upper_case():
+def test_account_numbers_lose_spaces_and_keep_their_letters_as_given():
     assert normalize_account_number("8485 991098484") == "8485991098484"
-    assert normalize_account_number("vqr-123abc") == "VQR123ABC"
+    assert normalize_account_number("vqr-123abc") == "vqr123abc"
+    assert normalize_account_number("VQR-123abc") == "VQR123abc"
     for bad in ["", "12345678901234567890", "12#45"]:
         with pytest.raises(InvalidValue):
             normalize_account_number(bad)

@@ -157,6 +157,16 @@ def test_semicolon_csv_without_bom_and_english_headers(client, session, market, 
     assert body["created"] == 1 and body["errors"] == []
 
 
+def test_an_account_with_lower_case_letters_is_imported_as_written(client, session, market, token):
+    # MB virtual accounts and TPBank aliases carry lower-case letters; the QR must hold them.
+    csv = "Sạp,Họ và tên,SĐT,Ngân hàng,STK\nA-1,Nguyễn Thị Hoa,0912345678,MB,VQR mb0a1b2c\n"
+    assert upload(client, token, csv.encode()).json["created"] == 1
+    vendor = session.scalars(select(Vendor).where(Vendor.market_id == market.id)).one()
+    assert vendor.account_number == "VQRmb0a1b2c"
+    again = upload(client, token, csv.replace("VQR mb0a1b2c", "VQRmb0a1b2c").encode()).json
+    assert (again["created"], again["unchanged"]) == (0, 1)
+
+
 def test_nfd_names_are_stored_nfc_and_found_by_search(client, session, market, token):
     csv = "Sạp,Họ và tên,SĐT,Ngân hàng,STK\nA-1,Nguyễn Thị Hoa,0912345678,VCB,123\n"
     assert upload(client, token, unicodedata.normalize("NFD", csv).encode()).json["created"] == 1
