@@ -30,9 +30,11 @@ _STORED_ID = driver_sql(STORED_ID)
 
 
 def applies_to(transfers: list[Transfer]) -> bool:
-    """True when no transfer's description holds a reference code to look up."""
+    """True when no transfer's description holds a reference code to look up, nor names a
+    memo virtual account (matched by its code, too)."""
     return bool(transfers) and not any(
-        find_references(t.description, prefixes=registry.target_finders) for t in transfers
+        t.memo_account or find_references(t.description, prefixes=registry.target_finders)
+        for t in transfers
     )
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from market.errors import NotFound
+from payments import limits
 from payments.models import Provider, UnsettledPayment, provider_fee
 from payments.providers.base import Transfer
 from payments.reference import find_references
@@ -43,7 +44,7 @@ def _target_for(session: Session, transfer: Transfer, notes: list[str]) -> Targe
         target = registry.target_finders[reference[:2]](session, reference)
         if target is None:
             notes.append(f"reference {reference} is unknown")
-        elif target.account_number != transfer.credit_account or (
+        elif target.account_number.upper() != transfer.credit_account.upper() or (
             transfer.credit_bin and target.bank_bin and target.bank_bin != transfer.credit_bin
         ):
             notes.append(f"reference {reference} belongs to another account")
@@ -60,7 +61,14 @@ def match(session: Session, transfer: Transfer) -> Match:
     if target is not None:
         return Match(target.payee, target, "matched", "reference", "; ".join(notes))
     payees = registry.find_payees(session, transfer.credit_bin, transfer.credit_account)
-    return by_account(payees, transfer.credit_account, notes)
+    account = transfer.credit_account
+    if transfer.memo_account:
+        # A memo virtual account pays the main account, unless a payee registered its code.
+        notes.append(f"memo virtual account {transfer.memo_account}")
+        coded = registry.find_payees(session, transfer.credit_bin, transfer.memo_account)
+        if coded:
+            payees, account = coded, transfer.memo_account
+    return by_account(payees, account, notes)
 
 
 def by_account(payees: list[Payee], account: str, notes: list[str]) -> Match:
@@ -79,10 +87,11 @@ def by_account(payees: list[Payee], account: str, notes: list[str]) -> Match:
 
 def payer_columns(transfer: Transfer, key: bytes) -> dict:
     """The payer's account kept only masked and as a keyed hash (for distinct payers)."""
+    name = limits.cut(transfer.debit_name, limits.PAYER_NAME)
     if not transfer.debit_account:
         return {
             "payer_bin": transfer.debit_bin,
-            "payer_name": transfer.debit_name,
+            "payer_name": name,
             "payer_account_masked": None,
             "payer_hash": None,
         }
@@ -91,7 +100,7 @@ def payer_columns(transfer: Transfer, key: bytes) -> dict:
     ).hexdigest()[:32]
     return {
         "payer_bin": transfer.debit_bin,
-        "payer_name": transfer.debit_name,
+        "payer_name": name,
         "payer_account_masked": "•••• " + transfer.debit_account[-4:],
         "payer_hash": digest,
     }
@@ -107,11 +116,12 @@ def transfer_values(
         "source": source,
         "provider_id": provider.id,
         "provider_txn_id": transfer.provider_txn_id,
+        "bank_reference": transfer.bank_reference,
         "amount": transfer.amount,
         "fee_amount": provider.fee_for(transfer.amount),
         "credit_bin": transfer.credit_bin,
         "credit_account": transfer.credit_account,
-        "description": transfer.description[:500],
+        "description": limits.cut(transfer.description, limits.DESCRIPTION),
         "occurred_at": transfer.occurred_at,
         "business_date": business_date_of(transfer.occurred_at),
     } | payer_columns(transfer, payer_key)
@@ -182,6 +192,8 @@ class ProviderConfig:
     secret: str
     fee_fixed: int
     fee_bps: int
+    api_key: str | None = None
+    hmac_only: bool = False
 
     def fee_for(self, amount: int) -> int:
         """The provider's fee on a credit of amount (see Provider.fee_for)."""
@@ -199,6 +211,8 @@ def provider_config(session: Callable[[], Session], name: str, max_age: float) -
     if cached and max_age > 0 and time.monotonic() - cached[0] < max_age:
         return cached[1]
     p = active_provider(session(), name)
-    config = ProviderConfig(p.id, p.name, p.format, p.secret, p.fee_fixed, p.fee_bps)
+    config = ProviderConfig(
+        p.id, p.name, p.format, p.secret, p.fee_fixed, p.fee_bps, p.api_key, p.hmac_only
+    )
     _configs[name] = (time.monotonic(), config)
     return config

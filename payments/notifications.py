@@ -37,7 +37,14 @@ def receive_notification(
     provider = provider_config(session, provider_name, cache_seconds)
     adapter = get_adapter(provider.format)
     try:
-        adapter.verify(secret=provider.secret, headers=headers, body=body, now=now)
+        adapter.verify(
+            secret=provider.secret,
+            api_key=provider.api_key,
+            hmac_only=provider.hmac_only,
+            headers=headers,
+            body=body,
+            now=now,
+        )
     except SignatureError as exc:
         log.warning("refused notification for %s: %s", provider.name, exc.reason)
         raise Unauthorized(f"Notification refused: {exc.reason}.") from exc

@@ -110,6 +110,71 @@ def generic_notification(
     return body, {"X-Signature": f"t={t},v1={mac}", "Content-Type": "application/json"}
 
 
+def sepay_body(**fields) -> dict:
+    """A SePay webhook body for a credit of 50,000 đ (fields override)."""
+    return {
+        "id": 92704,
+        "gateway": "Vietcombank",
+        "transactionDate": "2026-11-20 09:30:00",
+        "accountNumber": "0123456789",
+        "subAccount": None,
+        "code": None,
+        "content": "tien hang",
+        "transferType": "in",
+        "transferAmount": 50000,
+        "accumulated": 0,
+        "referenceCode": None,
+        "description": "",
+    } | fields
+
+
+def casso_body(**data) -> dict:
+    """A Casso webhook v2 body for a credit of 50,000 đ (data fields override)."""
+    return {
+        "error": 0,
+        "data": {
+            "id": 1,
+            "reference": "",
+            "description": "tien hang",
+            "amount": 50000,
+            "runningBalance": 0,
+            "transactionDateTime": "2026-11-20 09:30:00",
+            "accountNumber": "0123456789",
+            "bankName": "Vietcombank",
+            "bankAbbreviation": "VCB",
+            "virtualAccountNumber": "",
+            "virtualAccountName": "",
+            "counterAccountName": "",
+            "counterAccountNumber": "",
+            "counterAccountBankId": "",
+            "counterAccountBankName": "",
+        }
+        | data,
+    }
+
+
+def signed_body(format: str, secret: str, body: dict, t: int | None = None) -> tuple[bytes, dict]:
+    """(raw body, headers) as a provider of format authenticates body: generic and Casso
+    by HMAC (Casso over the body with its keys sorted, as its Node sample signs), SePay by
+    its API key."""
+    import hashlib
+    import hmac
+    import json
+    import time
+
+    raw = json.dumps(body, ensure_ascii=False).encode()
+    headers = {"Content-Type": "application/json"}
+    t = int(time.time()) if t is None else t
+    if format == "sepay":
+        return raw, headers | {"Authorization": f"Apikey {secret}"}
+    if format == "generic":
+        mac = hmac.new(secret.encode(), f"{t}.".encode() + raw, hashlib.sha256).hexdigest()
+        return raw, headers | {"X-Signature": f"t={t},v1={mac}"}
+    text = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    mac = hmac.new(secret.encode(), f"{t * 1000}.{text}".encode(), hashlib.sha512).hexdigest()
+    return raw, headers | {"X-Casso-Signature": f"t={t * 1000},v1={mac}"}
+
+
 def make_school(session, **overrides):
     """A school with a valid payout account."""
     from tuition.models import School

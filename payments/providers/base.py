@@ -13,12 +13,14 @@ from typing import Any, Protocol
 
 from market.banks import UnknownBank, resolve_bank
 from market.text import clean
+from payments import limits
 
 MAX_AMOUNT = 9_999_999_999_999
 # Vietnam has kept UTC+7 without daylight saving since 1975; a fixed offset needs no tzdata.
 VIETNAM = timezone(timedelta(hours=7), "Asia/Ho_Chi_Minh")
-_ACCOUNT = re.compile(r"[0-9A-Z]{1,19}")
-_MAX_ID_LENGTH = 128
+_ACCOUNT = re.compile(rf"[0-9A-Z]{{1,{limits.ACCOUNT}}}")
+# JSON may escape half of a UTF-16 pair ("\ud800"), which no database can store.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,10 @@ class Transfer:
     debit_bin: str | None = None
     debit_account: str | None = None
     debit_name: str | None = None
+    # The bank's own reference of the transfer (the same whichever provider reports it).
+    bank_reference: str | None = None
+    # A SePay memo virtual account ("TKP" code): the transfer credited credit_account.
+    memo_account: str | None = None
 
 
 @dataclass(frozen=True)
@@ -67,9 +73,19 @@ class Adapter(Protocol):
     name: str
 
     def verify(
-        self, *, secret: str, headers: Mapping[str, str], body: bytes, now: datetime
+        self,
+        *,
+        secret: str,
+        headers: Mapping[str, str],
+        body: bytes,
+        now: datetime,
+        api_key: str | None = None,
+        hmac_only: bool = False,
     ) -> None:
-        """Raise SignatureError unless the request comes from the provider and is fresh."""
+        """Raise SignatureError unless the request comes from the provider and is fresh.
+
+        A provider that also authenticates by a key (SePay) takes api_key (None: the secret
+        is the key) and refuses any key with hmac_only; the others sign only, and ignore both."""
         ...
 
     def parse(self, body: bytes) -> list[Transfer]:
@@ -182,24 +198,40 @@ def required(record: Mapping[str, Any], key: str, field: str) -> Any:
 
 
 def transaction_id(value: Any, field: str) -> str:
-    """A provider's transaction id as text."""
-    if isinstance(value, bool) or not isinstance(value, str | int):
-        raise PayloadError(field, "must be a string or an integer")
-    ident = clean(str(value))
-    if not ident:
+    """A provider's transaction id as text; refused when longer than the ledger keeps."""
+    ident = optional_identifier(value, field, limits.TRANSACTION_ID)
+    if ident is None:
         raise PayloadError(field, "is required")
-    if len(ident) > _MAX_ID_LENGTH:
-        raise PayloadError(field, f"must be at most {_MAX_ID_LENGTH} characters")
     return ident
 
 
+def bank_reference(value: Any, field: str) -> str | None:
+    """The bank's own reference of a transfer, or None; refused when longer than kept."""
+    return optional_identifier(value, field, limits.BANK_REFERENCE)
+
+
+def optional_identifier(value: Any, field: str, limit: int) -> str | None:
+    """An identifier as text, or None when absent or blank; never cut: cut, two could meet."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise PayloadError(field, "must be a string or an integer")
+    ident = clean(str(value))
+    if _SURROGATE.search(ident):
+        raise PayloadError(field, "must be valid Unicode text")
+    if len(ident) > limit:
+        raise PayloadError(field, f"must be at most {limit} characters")
+    return ident or None
+
+
 def text(value: Any, field: str) -> str:
-    """NFC text with white space collapsed ('' for null)."""
+    """NFC text with white space collapsed ('' for null); a lone surrogate becomes U+FFFD."""
     if value is None:
         return ""
     if not isinstance(value, str):
         raise PayloadError(field, "must be a string")
-    return clean(value)
+    cleaned = clean(value)
+    return cleaned if cleaned.isascii() else _SURROGATE.sub("\ufffd", cleaned)
 
 
 def optional_text(value: Any, field: str) -> str | None:
@@ -208,12 +240,14 @@ def optional_text(value: Any, field: str) -> str | None:
 
 
 def account(value: Any, field: str) -> str:
-    """An account number: upper case, spaces removed, 1-19 characters [0-9A-Z]."""
+    """A credited account as the bank knows it: letters in upper case (banks read them
+    case-insensitively, providers write them either way), spaces removed, 1-19 letters or
+    digits."""
     if isinstance(value, int) and not isinstance(value, bool):
         raise PayloadError(field, "must be a string (leading zeros matter)")
     number = text(value, field).replace(" ", "").upper()
     if not _ACCOUNT.fullmatch(number):
-        raise PayloadError(field, "must be 1-19 characters 0-9 or A-Z")
+        raise PayloadError(field, f"must be 1-{limits.ACCOUNT} letters or digits")
     return number
 
 

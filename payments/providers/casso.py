@@ -1,4 +1,6 @@
-"""Casso webhooks v2: HMAC-SHA512 over the body as Node's JSON.stringify writes it, keys sorted."""
+"""Casso webhooks v2: HMAC-SHA512 over the body with its keys sorted, written as Casso's
+samples write it: Node's JSON.stringify (text as is), or Python's json.dumps and PHP's
+json_encode (non-ASCII text as \\uXXXX escapes; PHP also writes '/' as '\\/')."""
 
 import hashlib
 import json
@@ -16,6 +18,7 @@ from payments.providers.base import (
     Transfer,
     account,
     amount,
+    bank_reference,
     check_fresh,
     hmac_hex,
     known_bin,
@@ -55,20 +58,33 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 _OUTGOING = re.compile(r"-\s*[0-9]+")
 
 
-def canonical_json(value: Any) -> str:
-    """JSON.stringify of value with object keys sorted at every level, as Casso signs it."""
+def canonical_json(value: Any, *, escaped: bool = False) -> str:
+    """JSON.stringify of value with object keys sorted at every level, as Casso signs it;
+    escaped, with every character beyond ASCII written as a \\uXXXX escape."""
     if value is None or isinstance(value, bool):
         return json.dumps(value)
     if isinstance(value, int | float):
         return _js_number(value)
+    string = _escaped_string if escaped else _js_string
     if isinstance(value, str):
-        return _js_string(value)
+        return string(value)
     if isinstance(value, list):
-        return "[" + ",".join(canonical_json(item) for item in value) + "]"
+        return "[" + ",".join(canonical_json(item, escaped=escaped) for item in value) + "]"
     if isinstance(value, dict):
-        members = (f"{_js_string(key)}:{canonical_json(value[key])}" for key in _js_order(value))
+        members = (
+            f"{string(key)}:{canonical_json(value[key], escaped=escaped)}"
+            for key in _js_order(value)
+        )
         return "{" + ",".join(members) + "}"
     raise TypeError(f"{type(value).__name__} is not a JSON value")
+
+
+def signed_forms(value: Any) -> list[str]:
+    """Each text of value that one of Casso's official samples signs (most often one)."""
+    escaped = canonical_json(value, escaped=True)
+    # PHP's json_encode also escapes '/', which may appear only inside strings.
+    forms = [canonical_json(value), escaped, escaped.replace("/", "\\/")]
+    return list(dict.fromkeys(forms))
 
 
 def _exact(value: Any) -> bool:
@@ -103,6 +119,12 @@ def _js_string(value: str) -> str:
     # except lone surrogates, which only JSON.stringify escapes.
     dumped = json.dumps(value, ensure_ascii=False)
     return _SURROGATE.sub(lambda match: f"\\u{ord(match.group()):04x}", dumped)
+
+
+def _escaped_string(value: str) -> str:
+    # Python's json.dumps and PHP's json_encode: lower-case \uXXXX for everything beyond
+    # ASCII (a pair of escapes beyond the BMP), and for DEL and the control characters.
+    return json.dumps(value, ensure_ascii=True)
 
 
 def _js_number(value: int | float) -> str:
@@ -166,7 +188,16 @@ def read_transfer(record: Mapping[str, Any], prefix: str = "") -> Transfer | Non
             record.get("counterAccountNumber"), prefix + "counterAccountNumber"
         ),
         debit_name=optional_text(record.get("counterAccountName"), prefix + "counterAccountName"),
+        bank_reference=bank_reference(record.get("reference"), prefix + "reference"),
     )
+
+
+def _reports_error(error: Any) -> bool:
+    # 0 (or its absence) is Casso's "no error"; "0" and null are read the same way rather
+    # than lose a transfer over how a zero was written.
+    if error is None or (isinstance(error, str) and error.strip() == "0"):
+        return False
+    return isinstance(error, bool) or error != 0
 
 
 class CassoAdapter:
@@ -175,9 +206,17 @@ class CassoAdapter:
     name = "casso"
 
     def verify(
-        self, *, secret: str, headers: Mapping[str, str], body: bytes, now: datetime
+        self,
+        *,
+        secret: str,
+        headers: Mapping[str, str],
+        body: bytes,
+        now: datetime,
+        api_key: str | None = None,
+        hmac_only: bool = False,
     ) -> None:
-        """Check X-Casso-Signature: t=<unix ms>,v1=<hex HMAC-SHA512 of "<t>.<sorted JSON>">."""
+        """Check X-Casso-Signature: t=<unix ms>,v1=<hex HMAC-SHA512 of "<t>.<sorted JSON>">
+        (signed only: api_key and hmac_only change nothing)."""
         key = require_secret(secret)
         header = lower_headers(headers).get(SIGNATURE_HEADER.lower())
         stamp, signatures = signed_header(header, SIGNATURE_HEADER, max_digits=16)
@@ -188,18 +227,19 @@ class CassoAdapter:
             raise SignatureError("body is not a JSON object, so it cannot be verified") from error
         if not _exact(data):
             raise SignatureError("body holds an integer beyond 2**53, which cannot be verified")
-        message = f"{stamp}.{canonical_json(data)}".encode()
-        expected = hmac_hex(key, message, hashlib.sha512)
-        if not any(same_digest(expected, signature) for signature in signatures):
+        expected = [
+            hmac_hex(key, f"{stamp}.{form}".encode(), hashlib.sha512) for form in signed_forms(data)
+        ]
+        if not any(same_digest(e, signature) for e in expected for signature in signatures):
             raise SignatureError("signature does not match")
         check_fresh(int(stamp) / 1000, now, TOLERANCE_SECONDS)
 
     def parse(self, body: bytes) -> list[Transfer]:
-        """The credit a webhook carries, or [] for an outgoing transaction."""
+        """The credit a webhook carries, or [] for an outgoing transaction or a body that
+        reports an error (acknowledged all the same: Casso retries whatever is not a 2xx)."""
         envelope = load_object(body)
-        error = envelope.get("error", 0)
-        if error != 0 or isinstance(error, bool):
-            raise PayloadError("error", f"Casso reported error {error!r}")
+        if _reports_error(envelope.get("error")):
+            return []
         data = envelope.get("data")
         if not isinstance(data, dict):
             raise PayloadError("data", "must be a JSON object")

@@ -13,6 +13,7 @@ from payments.providers.base import (
     account,
     amount,
     aware_time,
+    bank_reference,
     check_fresh,
     hmac_hex,
     load_object,
@@ -40,6 +41,7 @@ COLUMNS = (
     "debit_bin",
     "debit_account",
     "debit_name",
+    "bank_reference",
 )
 REQUIRED_COLUMNS = COLUMNS[:6]
 
@@ -73,6 +75,7 @@ def read_transfer(record: Mapping[str, Any], prefix: str = "") -> Transfer:
         debit_bin=None if debit_bin is None else bank_bin(debit_bin, prefix + "debit_bin"),
         debit_account=optional_account(record.get("debit_account"), prefix + "debit_account"),
         debit_name=optional_text(record.get("debit_name"), prefix + "debit_name"),
+        bank_reference=bank_reference(record.get("bank_reference"), prefix + "bank_reference"),
     )
 
 
@@ -82,9 +85,17 @@ class GenericAdapter:
     name = "generic"
 
     def verify(
-        self, *, secret: str, headers: Mapping[str, str], body: bytes, now: datetime
+        self,
+        *,
+        secret: str,
+        headers: Mapping[str, str],
+        body: bytes,
+        now: datetime,
+        api_key: str | None = None,
+        hmac_only: bool = False,
     ) -> None:
-        """Check X-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>."""
+        """Check X-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>
+        (signed only: api_key and hmac_only change nothing)."""
         key = require_secret(secret)
         header = lower_headers(headers).get(SIGNATURE_HEADER.lower())
         stamp, signatures = signed_header(header, SIGNATURE_HEADER)

@@ -1,6 +1,7 @@
 """SePay bank-transfer webhooks: an API key or an HMAC-SHA256 signature, one transaction a call."""
 
 import hmac
+import re
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
@@ -12,6 +13,7 @@ from payments.providers.base import (
     Transfer,
     account,
     amount,
+    bank_reference,
     check_fresh,
     hmac_hex,
     known_bin,
@@ -43,6 +45,16 @@ COLUMNS = (
     "description",
 )
 REQUIRED_COLUMNS = ("id", "transactionDate", "accountNumber", "transferType", "transferAmount")
+# A memo virtual account ("TKP", tài khoản phụ) is a code of a few characters that the payer
+# writes after "TKP" in the description of a transfer to the main account; an official one is
+# an account number of its own. Both come in subAccount.
+_MEMO = re.compile(r"(?:TKP)?([0-9A-Z]{1,3})")
+
+
+def memo_code(sub_account: str) -> str | None:
+    """The code of a memo virtual account, or None when sub_account is an account number."""
+    found = _MEMO.fullmatch(sub_account.replace(" ", "").upper())
+    return found[1] if found else None
 
 
 def read_transfer(record: Mapping[str, Any], prefix: str = "") -> Transfer | None:
@@ -52,10 +64,11 @@ def read_transfer(record: Mapping[str, Any], prefix: str = "") -> Transfer | Non
         raise PayloadError(prefix + "transferType", "must be a string")
     if direction.strip().lower() != "in":
         return None
-    # The payer paid to what our QR code holds; with a virtual account that is subAccount
-    # (accountNumber is then the real account behind it), and it is what the payee registered.
-    sub_account = record.get("subAccount")
-    if sub_account is not None and text(sub_account, prefix + "subAccount"):
+    # An official virtual account is the account the payer paid (accountNumber is the real
+    # one behind it); a memo one only labels a transfer that credited accountNumber.
+    sub_account = text(record.get("subAccount"), prefix + "subAccount")
+    memo = memo_code(sub_account) if sub_account else None
+    if sub_account and memo is None:
         credit_account = account(sub_account, prefix + "subAccount")
     else:
         credit_account = account(
@@ -75,7 +88,15 @@ def read_transfer(record: Mapping[str, Any], prefix: str = "") -> Transfer | Non
             required(record, "transactionDate", prefix + "transactionDate"),
             prefix + "transactionDate",
         ),
+        bank_reference=bank_reference(record.get("referenceCode"), prefix + "referenceCode"),
+        memo_account=memo,
     )
+
+
+def _key_matches(authorization: str, key: bytes) -> bool:
+    scheme, _, token = authorization.strip().partition(" ")
+    given = token.strip().encode("utf-8", "replace")
+    return scheme.lower() == "apikey" and hmac.compare_digest(given, key)
 
 
 class SePayAdapter:
@@ -84,9 +105,17 @@ class SePayAdapter:
     name = "sepay"
 
     def verify(
-        self, *, secret: str, headers: Mapping[str, str], body: bytes, now: datetime
+        self,
+        *,
+        secret: str,
+        headers: Mapping[str, str],
+        body: bytes,
+        now: datetime,
+        api_key: str | None = None,
+        hmac_only: bool = False,
     ) -> None:
-        """Accept 'Authorization: Apikey <secret>' or a fresh X-SePay-Signature HMAC."""
+        """Accept 'Authorization: Apikey <key>' (api_key, else the secret; never with
+        hmac_only) or a fresh X-SePay-Signature HMAC made with the secret."""
         key = require_secret(secret)
         lowered = lower_headers(headers)
         authorization = lowered.get("authorization")
@@ -94,12 +123,12 @@ class SePayAdapter:
         if authorization is None and signature is None:
             raise SignatureError("missing Authorization or X-SePay-Signature header")
         if authorization is not None:
-            scheme, _, token = authorization.strip().partition(" ")
-            given = token.strip().encode("utf-8", "replace")
-            if scheme.lower() == "apikey" and hmac.compare_digest(given, key):
+            expected = None if hmac_only else (api_key or secret)
+            if expected is not None and _key_matches(authorization, expected.encode("utf-8")):
                 return
             if signature is None:
-                raise SignatureError("API key does not match")
+                refused = "API keys are refused, requests must be signed"
+                raise SignatureError(refused if hmac_only else "API key does not match")
         self._verify_signature(key, lowered, body, now)
 
     def _verify_signature(

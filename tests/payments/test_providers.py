@@ -285,6 +285,7 @@ SEPAY_TRANSFER = Transfer(
     credit_bin="970436",
     description="chuyen tien mua iphone",
     occurred_at=datetime(2023, 3, 25, 7, 2, 37, tzinfo=UTC),
+    bank_reference="MBVCB.3278907687",
 )
 
 
@@ -390,6 +391,7 @@ def test_casso_signed_notification_verifies_and_parses():
             debit_bin="970436",
             debit_account="0123456789",
             debit_name="NGUYEN VAN A",
+            bank_reference="MA_GIAO_DICH",
         )
     ]
 
@@ -459,7 +461,6 @@ def test_casso_virtual_account_is_the_payee():
         (casso_body(id=...), "data.id"),
         (casso_body(transactionDateTime=None), "data.transactionDateTime"),
         ({"error": 0, "data": [1]}, "data"),
-        ({"error": 1, "data": {}}, "error"),
     ],
 )
 def test_casso_malformed_body_names_the_field(body, field):
@@ -503,3 +504,88 @@ def test_casso_canonical_form_matches_node():
     body = encode(casso_body(description=HOA, runningBalance=1.25e21, reference="a\u2028b"))
     node = subprocess.run(["node", "-e", script], input=body, capture_output=True, check=True)
     assert canonical_json(json.loads(body)) == node.stdout.decode()
+
+
+def test_a_sepay_memo_virtual_account_credits_the_main_account():
+    # A memo VA (TKP) has no account number of its own: the payer paid the main account and
+    # wrote "TKP" + the code in the description.
+    body = sepay_body(subAccount="X9K", content="TKPX9K tien hang")
+    transfer = SEPAY.parse(encode(body))[0]
+    assert (transfer.credit_account, transfer.memo_account) == ("0123499999", "X9K")
+
+
+@pytest.mark.parametrize("code", ["a2", "TKPA2B", " 7mn "])
+def test_a_sepay_memo_code_of_two_or_three_characters_is_never_the_credited_account(code):
+    transfer = SEPAY.parse(encode(sepay_body(subAccount=code)))[0]
+    assert transfer.credit_account == "0123499999"
+    assert transfer.memo_account == code.strip().upper().removeprefix("TKP")
+
+
+def test_a_sepay_official_virtual_account_is_its_own_account():
+    transfer = SEPAY.parse(encode(sepay_body(subAccount="SBSEPAYX9KA2B7MN4QR")))[0]
+    assert (transfer.credit_account, transfer.memo_account) == ("SBSEPAYX9KA2B7MN4QR", None)
+
+
+def test_sepay_and_casso_give_the_banks_own_reference():
+    assert SEPAY.parse(encode(sepay_body()))[0].bank_reference == "MBVCB.3278907687"
+    assert CASSO.parse(encode(casso_body()))[0].bank_reference == "MA_GIAO_DICH"
+    assert SEPAY.parse(encode(sepay_body(referenceCode=None)))[0].bank_reference is None
+    assert CASSO.parse(encode(casso_body(reference="  ")))[0].bank_reference is None
+
+
+API_KEY = "a-separate-api-key"
+
+
+@pytest.mark.parametrize(
+    ("settings", "authorization", "accepted"),
+    [
+        ({}, SECRET, True),
+        ({"api_key": API_KEY}, API_KEY, True),
+        ({"api_key": API_KEY}, SECRET, False),
+        ({"hmac_only": True}, SECRET, False),
+    ],
+    ids=["secret-alone-is-the-key", "own-key", "secret-is-no-key", "hmac-only"],
+)
+def test_sepay_api_key_can_be_its_own_setting(settings, authorization, accepted):
+    body = encode(sepay_body())
+    headers = {"Authorization": f"Apikey {authorization}"}
+    if accepted:
+        SEPAY.verify(secret=SECRET, headers=headers, body=body, now=NOW, **settings)
+    else:
+        with pytest.raises(SignatureError):
+            SEPAY.verify(secret=SECRET, headers=headers, body=body, now=NOW, **settings)
+    # The HMAC signature is made with the secret whatever the API key.
+    SEPAY.verify(secret=SECRET, headers=sepay_headers(body), body=body, now=NOW, **settings)
+
+
+@pytest.mark.parametrize("error", [1, -1, "1", True])
+def test_a_casso_body_with_an_error_is_acknowledged_and_carries_no_transfer(error):
+    assert CASSO.parse(encode({"error": error, "data": casso_body()["data"]})) == []
+    assert CASSO.parse(encode({"error": error, "data": None})) == []
+
+
+def php_or_python_casso_headers(body: bytes, *, escape_slashes: bool) -> dict[str, str]:
+    """The signature as Casso's samples in Python (json.dumps) and PHP (json_encode) compute
+    it: non-ASCII text written as \\uXXXX escapes, and PHP's '/' written as '\\/'."""
+    t = unix() * 1000
+    text = json.dumps(json.loads(body), sort_keys=True, separators=(",", ":"))
+    if escape_slashes:
+        text = text.replace("/", "\\/")
+    mac = hmac.new(SECRET.encode(), f"{t}.{text}".encode(), hashlib.sha512).hexdigest()
+    return {"X-Casso-Signature": f"t={t},v1={mac}"}
+
+
+@pytest.mark.parametrize("escape_slashes", [False, True], ids=["python", "php"])
+def test_casso_vietnamese_text_signed_with_escapes_verifies(escape_slashes):
+    body = encode(casso_body(description=f"{HOA} 2024/2025", counterAccountName="Đỗ Văn Ấn"))
+    headers = php_or_python_casso_headers(body, escape_slashes=escape_slashes)
+    CASSO.verify(secret=SECRET, headers=headers, body=body, now=NOW)
+    assert CASSO.parse(body)[0].description == f"{HOA} 2024/2025"
+
+
+def test_casso_escaped_forms_still_bind_the_content():
+    body = encode(casso_body(description=HOA))
+    headers = php_or_python_casso_headers(body, escape_slashes=False)
+    forged = encode(casso_body(description=HOA.replace("Hoa", "Hòa")))
+    with pytest.raises(SignatureError):
+        CASSO.verify(secret=SECRET, headers=headers, body=forged, now=NOW)
