@@ -262,8 +262,11 @@ def upsert_insert(session: Session):
     return insert
 
 
-def insert_or_ignore(session: Session, table, values: dict, conflict: list[str]) -> int | None:
-    """Insert one row unless it collides on the unique columns `conflict`; the new id or None.
+def insert_or_ignore(
+    session: Session, table, values: dict, conflict: list[str] | None
+) -> int | None:
+    """Insert one row unless it collides on the unique columns `conflict` (None: on any
+    unique constraint or index); the new id or None.
 
     Under concurrency the database decides: of simultaneous inserts of one key exactly one
     returns an id, the others wait for it and get None."""

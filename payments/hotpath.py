@@ -17,7 +17,7 @@ from payments.ingest import ProviderConfig, transfer_values
 from payments.providers.base import Transfer
 from payments.reference import find_references
 from payments.registry import registry
-from payments.store import HOLDERS, PG_STORE_BY_ACCOUNT, STORED_ID
+from payments.store import HOLDERS, KNOWN_BY, PG_STORE_BY_ACCOUNT, STORED_ID
 
 
 @cache
@@ -64,6 +64,5 @@ def _record_one(connection, provider, transfer: Transfer, payer_key, raw_body) -
     if created is not None:
         return {"status": "recorded", "payment_id": created[0]}
     # Known already; a new statement sees the other delivery's row once it has committed.
-    key = {"provider_id": provider.id, "provider_txn_id": transfer.provider_txn_id}
-    cursor.execute(_STORED_ID.sql, _STORED_ID.params(key))
+    cursor.execute(_STORED_ID.sql, _STORED_ID.params({k: row[k] for k in KNOWN_BY}))
     return {"status": "duplicate", "payment_id": cursor.fetchone()[0]}

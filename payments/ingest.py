@@ -19,7 +19,7 @@ from payments.models import Provider, UnsettledPayment, provider_fee
 from payments.providers.base import Transfer
 from payments.reference import find_references
 from payments.registry import Payee, Target, registry
-from payments.store import STORED_ID, store_payment
+from payments.store import known_payment_id, store_payment
 
 log = logging.getLogger(__name__)
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -156,8 +156,7 @@ def record_transfer(
     values = transfer_values(provider, transfer, source, payer_key) | match_values(found)
     payment_id = store_payment(session, values, raw_body)
     if payment_id is None:
-        key = {"provider_id": provider.id, "provider_txn_id": transfer.provider_txn_id}
-        return "duplicate", session.execute(STORED_ID, key).scalar_one()
+        return "duplicate", known_payment_id(session, values)
     if found.target is not None:
         registry.target_appliers[found.target.type](
             session, found.target.id, transfer.amount, payment_id

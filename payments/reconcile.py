@@ -10,7 +10,17 @@ MISSING_IN_LEDGER = "missing_in_ledger"
 MISSING_IN_STATEMENT = "missing_in_statement"
 AMOUNT_MISMATCH = "amount_mismatch"
 DUPLICATE = "duplicate"
-BUCKETS = (MATCHED, MISSING_IN_LEDGER, MISSING_IN_STATEMENT, AMOUNT_MISMATCH, DUPLICATE)
+# In the ledger through another provider that reported the same bank transfer (the same bank
+# reference to the same account): nothing is missing, and nothing is to import.
+MATCHED_OTHER_PROVIDER = "matched_other_provider"
+BUCKETS = (
+    MATCHED,
+    MISSING_IN_LEDGER,
+    MISSING_IN_STATEMENT,
+    AMOUNT_MISMATCH,
+    DUPLICATE,
+    MATCHED_OTHER_PROVIDER,
+)
 
 
 @dataclass(frozen=True)
@@ -36,18 +46,38 @@ class Finding:
     transfer: Transfer | None
 
 
-def reconcile(lines: list[StatementLine], ledger: list[LedgerEntry]) -> list[Finding]:
-    """Statement lines in file order, then ledger entries the statement lacks, by time."""
+def transfer_key(transfer: Transfer) -> tuple[str, str] | None:
+    """What names a bank transfer whichever provider reports it: (credit account, bank
+    reference), or None when the provider gives no reference."""
+    if transfer.bank_reference is None:
+        return None
+    return transfer.credit_account, transfer.bank_reference
+
+
+def reconcile(
+    lines: list[StatementLine],
+    ledger: list[LedgerEntry],
+    elsewhere: dict[tuple[str, str], LedgerEntry] | None = None,
+) -> list[Finding]:
+    """Statement lines in file order, then ledger entries the statement lacks, by time.
+
+    elsewhere: the payments other providers recorded, by transfer_key."""
     recorded: dict[str, LedgerEntry] = {}
     for entry in ledger:
         recorded.setdefault(entry.provider_txn_id, entry)
+    elsewhere = elsewhere or {}
     findings: list[Finding] = []
     seen: set[str] = set()
     for line in lines:
         txn_id = line.transfer.provider_txn_id
         entry = recorded.get(txn_id)
+        key = transfer_key(line.transfer)
         if txn_id in seen:
             bucket = DUPLICATE
+        elif entry is None and key in elsewhere:
+            entry = elsewhere[key]
+            same = entry.amount == line.transfer.amount
+            bucket = MATCHED_OTHER_PROVIDER if same else AMOUNT_MISMATCH
         elif entry is None:
             bucket = MISSING_IN_LEDGER
         elif entry.amount == line.transfer.amount:

@@ -12,7 +12,14 @@ from payments.ingest import active_provider, record_transfer
 from payments.models import Payment, Provider, Reconciliation, ReconciliationLine
 from payments.providers import get_adapter
 from payments.providers.base import PayloadError, Transfer
-from payments.reconcile import LedgerEntry, reconcile, statement_period, summary
+from payments.reconcile import (
+    BUCKETS,
+    LedgerEntry,
+    reconcile,
+    statement_period,
+    summary,
+    transfer_key,
+)
 
 
 def _transfer_json(transfer: Transfer | None) -> dict | None:
@@ -43,36 +50,8 @@ def run_reconciliation(
     except PayloadError as exc:
         raise ValidationFailed.on("file", f"{exc.field}: {exc.message}") from exc
     period = statement_period(lines)
-    ledger: list[LedgerEntry] = []
-    if period:
-        rows = session.execute(
-            select(Payment.id, Payment.provider_txn_id, Payment.amount, Payment.occurred_at).where(
-                Payment.provider_id == provider.id,
-                Payment.kind == "payment",
-                Payment.occurred_at >= period[0],
-                Payment.occurred_at <= period[1],
-            )
-        )
-        ledger = [LedgerEntry(*row) for row in rows]
-        # A statement line may name a payment recorded outside the period's bounds (clock skew).
-        known = {e.provider_txn_id for e in ledger}
-        wanted = [
-            ln.transfer.provider_txn_id for ln in lines if ln.transfer.provider_txn_id not in known
-        ]
-        for chunk in range(0, len(wanted), 500):
-            ledger += [
-                LedgerEntry(*row)
-                for row in session.execute(
-                    select(
-                        Payment.id, Payment.provider_txn_id, Payment.amount, Payment.occurred_at
-                    ).where(
-                        Payment.provider_id == provider.id,
-                        Payment.kind == "payment",
-                        Payment.provider_txn_id.in_(wanted[chunk : chunk + 500]),
-                    )
-                )
-            ]
-    findings = reconcile(lines, ledger)
+    ledger = _ledger(session, provider.id, lines, period) if period else []
+    findings = reconcile(lines, ledger, _recorded_elsewhere(session, provider.id, lines, ledger))
     run = Reconciliation(
         provider_id=provider.id,
         filename=(filename or "")[:200] or None,
@@ -100,6 +79,54 @@ def run_reconciliation(
             ],
         )
     return run, summary(findings)
+
+
+_ENTRY = (Payment.id, Payment.provider_txn_id, Payment.amount, Payment.occurred_at)
+
+
+def _ledger(session: Session, provider_id: int, lines: list, period: tuple) -> list[LedgerEntry]:
+    """The provider's payments in the statement's period, and those its lines name."""
+    mine = (Payment.provider_id == provider_id, Payment.kind == "payment")
+    between = (Payment.occurred_at >= period[0], Payment.occurred_at <= period[1])
+    ledger = [LedgerEntry(*row) for row in session.execute(select(*_ENTRY).where(*mine, *between))]
+    # A statement line may name a payment recorded outside the period's bounds (clock skew).
+    known = {e.provider_txn_id for e in ledger}
+    wanted = [
+        ln.transfer.provider_txn_id for ln in lines if ln.transfer.provider_txn_id not in known
+    ]
+    for chunk in range(0, len(wanted), 500):
+        named = Payment.provider_txn_id.in_(wanted[chunk : chunk + 500])
+        ledger += [
+            LedgerEntry(*row) for row in session.execute(select(*_ENTRY).where(*mine, named))
+        ]
+    return ledger
+
+
+def _recorded_elsewhere(
+    session: Session, provider_id: int, lines: list, ledger: list[LedgerEntry]
+) -> dict[tuple[str, str], LedgerEntry]:
+    """The payments other providers recorded for transfers of lines this provider's ledger
+    lacks, by (credit account, bank reference)."""
+    known = {e.provider_txn_id for e in ledger}
+    keys = {
+        key
+        for ln in lines
+        if ln.transfer.provider_txn_id not in known and (key := transfer_key(ln.transfer))
+    }
+    references = sorted({reference for _, reference in keys})
+    found: dict[tuple[str, str], LedgerEntry] = {}
+    for chunk in range(0, len(references), 500):
+        rows = session.execute(
+            select(*_ENTRY, Payment.credit_account, Payment.bank_reference).where(
+                Payment.provider_id != provider_id,
+                Payment.kind == "payment",
+                Payment.bank_reference.in_(references[chunk : chunk + 500]),
+            )
+        )
+        for *entry, account, reference in rows:
+            if (account, reference) in keys:
+                found[(account, reference)] = LedgerEntry(*entry)
+    return found
 
 
 def get_run(session: Session, *, actor: User, run_id: int) -> tuple[Reconciliation, list]:
@@ -135,12 +162,10 @@ def bucket_names(counts: dict[str, int]) -> dict[str, int]:
 
 def run_summary(lines: list[ReconciliationLine]) -> dict[str, int]:
     """Count per bucket of a kept run."""
-    counts = dict.fromkeys(
-        ("matched", "missing_in_ledger", "missing_in_statement", "amount_mismatch", "duplicates"), 0
-    )
+    counts = dict.fromkeys(BUCKETS, 0)
     for line in lines:
-        counts["duplicates" if line.bucket == "duplicate" else line.bucket] += 1
-    return counts
+        counts[line.bucket] += 1
+    return bucket_names(counts)
 
 
 def import_missing(session: Session, *, actor: User, run_id: int, payer_key: bytes) -> list[dict]:

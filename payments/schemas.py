@@ -185,4 +185,6 @@ class ReconciliationSchema(Schema):
     missing_in_statement = fields.Integer()
     amount_mismatch = fields.Integer()
     duplicates = fields.Integer()
+    # Lines whose transfer another provider reported first (see payments/reconcile.py).
+    matched_other_provider = fields.Integer()
     lines = fields.List(fields.Nested(ReconciliationLineSchema))

@@ -15,6 +15,7 @@ COLUMNS = (
     "source",
     "provider_id",
     "provider_txn_id",
+    "bank_reference",
     "amount",
     "fee_amount",
     "credit_bin",
@@ -48,8 +49,10 @@ ROLLUP_KEYS = (
     "payer_bin",
 )
 
+# Either key known, the transfer is: (provider, transaction id) for a repeated delivery,
+# (credit account, bank reference) for the same transfer reported by another provider.
 _RETURNING = """
-  ON CONFLICT (provider_id, provider_txn_id) DO NOTHING
+  ON CONFLICT DO NOTHING
   RETURNING id, business_date, match_status, provider_id, received_at, payee_type, payee_id,
             method, amount, payer_hash, payer_bin"""
 
@@ -104,21 +107,29 @@ WITH holders AS ({HOLDERS}), decided AS (
          END, 300)
   FROM decided{_RETURNING}
 ), {_WITH_THE_PAYMENT}""")
-# The payment a known transfer already made (both paths, either database).
-STORED_ID = text(
-    "SELECT id FROM payments"
-    " WHERE provider_id = :provider_id AND provider_txn_id = :provider_txn_id"
-)
+# The payment a known transfer already made (both paths, either database): the delivery's
+# own, else the one another provider's report of the same transfer made.
+STORED_ID = text("""
+SELECT id FROM payments
+WHERE (provider_id = :provider_id AND provider_txn_id = :provider_txn_id)
+   OR (credit_account = :credit_account AND bank_reference = :bank_reference)
+ORDER BY CASE WHEN provider_id = :provider_id AND provider_txn_id = :provider_txn_id
+         THEN 0 ELSE 1 END, id
+LIMIT 1""")
+KNOWN_BY = ("provider_id", "provider_txn_id", "credit_account", "bank_reference")
+
+
+def known_payment_id(session: Session, values: dict) -> int:
+    """The payment that holds a transfer found known (by either key) when it was stored."""
+    return session.execute(STORED_ID, {k: values[k] for k in KNOWN_BY}).scalar_one()
 
 
 def store_payment(session: Session, values: dict, raw_body: str | None) -> int | None:
-    """Insert the payment unless (provider, transaction id) is known: the new id, or None."""
+    """Insert the payment unless the transfer is known (by either key): the new id, or None."""
     row = {c: values.get(c) for c in COLUMNS} | {"received_at": utcnow()}
     if session.get_bind().dialect.name == "postgresql":
         return session.connection().execute(PG_STORE, row | {"raw_body": raw_body}).scalar()
-    payment_id = insert_or_ignore(
-        session, Payment.__table__, row, ["provider_id", "provider_txn_id"]
-    )
+    payment_id = insert_or_ignore(session, Payment.__table__, row, None)
     if payment_id is None:
         return None
     if row["payee_type"] is not None:

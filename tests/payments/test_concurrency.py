@@ -12,7 +12,15 @@ from market.db import get_db
 from payments.models import Notification, Payment, PaymentRequest
 from payments.qr import create_payment_request
 from tests.browser import live_server
-from tests.factories import generic_notification, make_market, make_provider, make_vendor
+from tests.factories import (
+    casso_body,
+    generic_notification,
+    make_market,
+    make_provider,
+    make_vendor,
+    sepay_body,
+    signed_body,
+)
 
 SECRET = "s3cret-s3cret-s3cret"
 
@@ -38,21 +46,25 @@ def served(make_app, live_database):
         yield app, base, ids
 
 
-def post_all(base: str, deliveries: list[tuple[bytes, dict]]) -> list[tuple[int, dict]]:
-    """Send every delivery at the same instant, one thread each."""
+def post_all(
+    base: str, deliveries: list[tuple[bytes, dict]], providers: list[str] | None = None
+) -> list[tuple[int, dict]]:
+    """Send every delivery at the same instant, one thread each (to vqr-generic unless the
+    provider of each is given)."""
     start = threading.Barrier(len(deliveries))
+    providers = providers or ["vqr-generic"] * len(deliveries)
 
     def send(delivery):
-        body, headers = delivery
+        provider, (body, headers) = delivery
         req = urllib.request.Request(
-            f"{base}/api/v1/notifications/vqr-generic", data=body, headers=headers, method="POST"
+            f"{base}/api/v1/notifications/{provider}", data=body, headers=headers, method="POST"
         )
         start.wait()
         with urllib.request.urlopen(req, timeout=30) as response:
             return response.status, json.loads(response.read())
 
     with ThreadPoolExecutor(len(deliveries)) as pool:
-        return list(pool.map(send, deliveries))
+        return list(pool.map(send, zip(providers, deliveries, strict=True)))
 
 
 def counts(app, *models):
@@ -88,3 +100,66 @@ def test_two_transfers_for_one_request_at_the_same_instant_are_both_counted(serv
         request = session.scalars(select(PaymentRequest)).one()
         assert (request.paid_amount, request.status) == (100000, "paid")
         assert session.scalar(select(func.count()).select_from(Payment)) == 2
+
+
+@pytest.fixture
+def wired_twice(make_app, live_database):
+    """An account that SePay and Casso both report on, and three requests to pay into it."""
+    app = make_app(DATABASE_URL=live_database)
+    with app.app_context(), get_db().session_scope() as session:
+        for fmt in ("sepay", "casso"):
+            make_provider(session, name=fmt, format=fmt, secret=SECRET)
+        vendor = make_vendor(session, make_market(session), status="active", bank="VCB")
+        references = [
+            create_payment_request(
+                session,
+                payee_type="vendor",
+                payee_id=vendor.id,
+                bank_bin=vendor.bank_bin,
+                account_number=vendor.account_number,
+                amount=50000,
+                description=None,
+                prefix="CH",
+            ).reference
+            for _ in range(3)
+        ]
+    with live_server(app) as base:
+        yield app, base, vendor.account_number, references
+
+
+def test_sepay_and_casso_reporting_one_transfer_at_the_same_instant_record_one_payment(
+    wired_twice,
+):
+    app, base, account, references = wired_twice
+    deliveries, providers = [], []
+    for n in range(8):
+        # Three pay a request (the session path), the others a stall (the one-statement path).
+        words = f"{references[n]} tien hang" if n < len(references) else "tien hang"
+        bank_reference = f"FT2611{n:06d}"
+        deliveries.append(
+            signed_body(
+                "sepay",
+                SECRET,
+                sepay_body(
+                    id=700 + n, accountNumber=account, referenceCode=bank_reference, content=words
+                ),
+            )
+        )
+        deliveries.append(
+            signed_body(
+                "casso",
+                SECRET,
+                casso_body(
+                    id=900 + n, accountNumber=account, reference=bank_reference, description=words
+                ),
+            )
+        )
+        providers += ["sepay", "casso"]
+    answers = post_all(base, deliveries, providers)
+    assert answers == [(200, {"success": True})] * len(deliveries)
+    with app.app_context(), get_db().session_scope() as session:
+        kept = session.scalars(select(Payment.bank_reference).order_by(Payment.bank_reference))
+        assert kept.all() == [f"FT2611{n:06d}" for n in range(8)]
+        paid = session.scalars(select(PaymentRequest.paid_amount)).all()
+        assert paid == [50000] * len(references)
+        assert session.scalar(select(func.count()).select_from(Notification)) == 8

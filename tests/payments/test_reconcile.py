@@ -56,6 +56,7 @@ def test_one_line_of_every_bucket_and_the_summary():
         "missing_in_statement": 1,
         "amount_mismatch": 1,
         "duplicate": 1,
+        "matched_other_provider": 0,
     }
 
 
