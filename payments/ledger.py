@@ -1,7 +1,7 @@
 """The ledger as people use it: find payments, see why they matched, assign the unmatched,
 reverse the wrong ones (by a new record)."""
 
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import exists, insert, select, update
 from sqlalchemy.orm import Session, aliased
@@ -141,8 +141,15 @@ def assign(
     return payment
 
 
-def reverse(session: Session, *, actor: User, payment_id: int, reason: str) -> Payment:
-    """Take a wrong payment back with a reversing record; the payment itself stays."""
+def reverse(
+    session: Session,
+    *,
+    actor: User,
+    payment_id: int,
+    reason: str,
+    now: datetime | None = None,
+) -> Payment:
+    """Take a wrong payment back with a reversing record at now; the payment itself stays."""
     if actor.role not in CORRECTORS:
         raise Forbidden("Only the market board, a school or an admin reverses payments.")
     payment = get_payment(session, actor=actor, payment_id=payment_id)
@@ -150,7 +157,7 @@ def reverse(session: Session, *, actor: User, payment_id: int, reason: str) -> P
         raise Conflict("a reversal cannot be reversed; record a new payment instead")
     if reversal_of(session, payment.id):
         raise Conflict(f"payment {payment.id} is already reversed")
-    now = utcnow()
+    now = now or utcnow()
     columns = (
         "method",
         "provider_id",
@@ -181,7 +188,9 @@ def reverse(session: Session, *, actor: User, payment_id: int, reason: str) -> P
         registry.target_appliers[payment.target_type](
             session, payment.target_id, -payment.amount, reversal_id
         )
-    if payment.match_status == "matched":
+    if payment.match_status == "matched" and payment.method == "transfer":
+        # Only transfers are settled with a provider: a cash receipt never was, so neither
+        # is taking it back.
         queue_for_settlement(session, reversal_id, values["business_date"])
     rollups.account_payment(session, payment, sign=-1)
     audit.record(
@@ -222,10 +231,11 @@ def record_cash(
     target: Target | None,
     amount: int,
     note: str | None = None,
+    now: datetime | None = None,
 ) -> Payment:
-    """Record cash a payee's staff received: a payment like any other (method cash), so the
-    cashless share can be computed; cash is not settled with a provider."""
-    now = utcnow()
+    """Record cash a payee's staff received at now: a payment like any other (method cash),
+    so the cashless share can be computed; cash is not settled with a provider."""
+    now = now or utcnow()
     values = {
         "kind": "payment",
         "method": "cash",
