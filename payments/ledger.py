@@ -57,11 +57,17 @@ def list_payments(
     return paginate(session, stmt, Payment.id, limit=limit, after=after)
 
 
-def get_payment(session: Session, *, actor: User, payment_id: int) -> Payment:
-    """One payment the actor may see (404 otherwise: its existence is private)."""
+def get_payment(
+    session: Session, *, actor: User, payment_id: int, for_update: bool = False
+) -> Payment:
+    """One payment the actor may see (404 otherwise: its existence is private); for_update
+    locks it until the transaction ends, and reads it as the last writer left it."""
     stmt = select(Payment).where(Payment.id == payment_id)
     if actor.role != "admin":
         stmt = stmt.where(payee_condition(actor, Payment.payee_type, Payment.payee_id))
+    if for_update:  # NO KEY UPDATE: records that only refer to the payment need not wait
+        stmt = stmt.with_for_update(of=Payment, key_share=True)
+        stmt = stmt.execution_options(populate_existing=True)
     payment = session.execute(stmt).scalar_one_or_none()
     if payment is None:
         raise NotFound(f"no payment {payment_id}")
@@ -85,12 +91,11 @@ def assign(
     """Resolve an unmatched payment to a payee (and what it pays), by a person."""
     if actor.role not in CORRECTORS:
         raise Forbidden("Only the market board, a school or an admin assigns payments.")
-    payment = get_payment(session, actor=actor, payment_id=payment_id)
+    # Locked: of two people assigning (or reversing) it at once, the second waits and then
+    # sees what the first did.
+    payment = get_payment(session, actor=actor, payment_id=payment_id, for_update=True)
     if payment.match_status != "unmatched" or payment.kind != "payment":
-        raise Conflict(
-            "only an unmatched payment can be assigned",
-            errors={"payment": [f"status is {payment.match_status}"]},
-        )
+        raise _already_assigned(payment.match_status)
     if reversal_of(session, payment.id):
         raise Conflict("a reversed payment cannot be assigned", errors={"payment": ["reversed"]})
     assigner = registry.assigners.get(field)
@@ -106,9 +111,9 @@ def assign(
         raise ValidationFailed.on(field, f"a {payee.type} payment needs what it pays for")
     before = {"payee": [payment.payee_type, payment.payee_id], "status": payment.match_status}
     note = f"assigned by {actor.username}" + (f": {reason}" if reason else "")
-    session.execute(
+    assigned = session.execute(
         update(Payment)
-        .where(Payment.id == payment.id)
+        .where(Payment.id == payment.id, Payment.match_status == "unmatched")
         .values(
             payee_type=payee.type,
             payee_id=payee.id,
@@ -119,7 +124,11 @@ def assign(
             target_reference=target.reference if target else None,
             match_note=note[:300],
         )
-    )
+        .returning(Payment.id)
+        .execution_options(synchronize_session=False)
+    ).scalar()
+    if assigned is None:
+        raise _already_assigned("matched")
     if target is not None:
         registry.target_appliers[target.type](session, target.id, payment.amount, payment.id)
     queue_for_settlement(session, payment.id, payment.business_date)
@@ -141,6 +150,12 @@ def assign(
     return payment
 
 
+def _already_assigned(status: str) -> Conflict:
+    return Conflict(
+        "only an unmatched payment can be assigned", errors={"payment": [f"status is {status}"]}
+    )
+
+
 def reverse(
     session: Session,
     *,
@@ -152,7 +167,8 @@ def reverse(
     """Take a wrong payment back with a reversing record at now; the payment itself stays."""
     if actor.role not in CORRECTORS:
         raise Forbidden("Only the market board, a school or an admin reverses payments.")
-    payment = get_payment(session, actor=actor, payment_id=payment_id)
+    # Locked: of two reversals at once, the second waits and then finds the first (409).
+    payment = get_payment(session, actor=actor, payment_id=payment_id, for_update=True)
     if payment.kind != "payment":
         raise Conflict("a reversal cannot be reversed; record a new payment instead")
     if reversal_of(session, payment.id):
