@@ -48,6 +48,11 @@ def _target_for(session: Session, transfer: Transfer, notes: list[str]) -> Targe
             transfer.credit_bin and target.bank_bin and target.bank_bin != transfer.credit_bin
         ):
             notes.append(f"reference {reference} belongs to another account")
+        elif target.expires_at is not None and transfer.occurred_at >= target.expires_at:
+            expired = target.expires_at.astimezone(VIETNAM).strftime("%d/%m/%Y %H:%M")
+            notes.append(f"reference {reference} expired at {expired} (Vietnam time)")
+        elif target.paid:
+            notes.append(f"reference {reference} is already paid")
         else:
             notes.append(f"reference {reference} found in the description")
             return target

@@ -1,7 +1,7 @@
 """The ledger as people use it: find payments, see why they matched, assign the unmatched,
 reverse the wrong ones (by a new record)."""
 
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import exists, insert, select, update
 from sqlalchemy.orm import Session, aliased
@@ -57,11 +57,17 @@ def list_payments(
     return paginate(session, stmt, Payment.id, limit=limit, after=after)
 
 
-def get_payment(session: Session, *, actor: User, payment_id: int) -> Payment:
-    """One payment the actor may see (404 otherwise: its existence is private)."""
+def get_payment(
+    session: Session, *, actor: User, payment_id: int, for_update: bool = False
+) -> Payment:
+    """One payment the actor may see (404 otherwise: its existence is private); for_update
+    locks it until the transaction ends, and reads it as the last writer left it."""
     stmt = select(Payment).where(Payment.id == payment_id)
     if actor.role != "admin":
         stmt = stmt.where(payee_condition(actor, Payment.payee_type, Payment.payee_id))
+    if for_update:  # NO KEY UPDATE: records that only refer to the payment need not wait
+        stmt = stmt.with_for_update(of=Payment, key_share=True)
+        stmt = stmt.execution_options(populate_existing=True)
     payment = session.execute(stmt).scalar_one_or_none()
     if payment is None:
         raise NotFound(f"no payment {payment_id}")
@@ -85,12 +91,11 @@ def assign(
     """Resolve an unmatched payment to a payee (and what it pays), by a person."""
     if actor.role not in CORRECTORS:
         raise Forbidden("Only the market board, a school or an admin assigns payments.")
-    payment = get_payment(session, actor=actor, payment_id=payment_id)
+    # Locked: of two people assigning (or reversing) it at once, the second waits and then
+    # sees what the first did.
+    payment = get_payment(session, actor=actor, payment_id=payment_id, for_update=True)
     if payment.match_status != "unmatched" or payment.kind != "payment":
-        raise Conflict(
-            "only an unmatched payment can be assigned",
-            errors={"payment": [f"status is {payment.match_status}"]},
-        )
+        raise _already_assigned(payment.match_status)
     if reversal_of(session, payment.id):
         raise Conflict("a reversed payment cannot be assigned", errors={"payment": ["reversed"]})
     assigner = registry.assigners.get(field)
@@ -106,9 +111,9 @@ def assign(
         raise ValidationFailed.on(field, f"a {payee.type} payment needs what it pays for")
     before = {"payee": [payment.payee_type, payment.payee_id], "status": payment.match_status}
     note = f"assigned by {actor.username}" + (f": {reason}" if reason else "")
-    session.execute(
+    assigned = session.execute(
         update(Payment)
-        .where(Payment.id == payment.id)
+        .where(Payment.id == payment.id, Payment.match_status == "unmatched")
         .values(
             payee_type=payee.type,
             payee_id=payee.id,
@@ -119,7 +124,11 @@ def assign(
             target_reference=target.reference if target else None,
             match_note=note[:300],
         )
-    )
+        .returning(Payment.id)
+        .execution_options(synchronize_session=False)
+    ).scalar()
+    if assigned is None:
+        raise _already_assigned("matched")
     if target is not None:
         registry.target_appliers[target.type](session, target.id, payment.amount, payment.id)
     queue_for_settlement(session, payment.id, payment.business_date)
@@ -141,16 +150,30 @@ def assign(
     return payment
 
 
-def reverse(session: Session, *, actor: User, payment_id: int, reason: str) -> Payment:
-    """Take a wrong payment back with a reversing record; the payment itself stays."""
+def _already_assigned(status: str) -> Conflict:
+    return Conflict(
+        "only an unmatched payment can be assigned", errors={"payment": [f"status is {status}"]}
+    )
+
+
+def reverse(
+    session: Session,
+    *,
+    actor: User,
+    payment_id: int,
+    reason: str,
+    now: datetime | None = None,
+) -> Payment:
+    """Take a wrong payment back with a reversing record at now; the payment itself stays."""
     if actor.role not in CORRECTORS:
         raise Forbidden("Only the market board, a school or an admin reverses payments.")
-    payment = get_payment(session, actor=actor, payment_id=payment_id)
+    # Locked: of two reversals at once, the second waits and then finds the first (409).
+    payment = get_payment(session, actor=actor, payment_id=payment_id, for_update=True)
     if payment.kind != "payment":
         raise Conflict("a reversal cannot be reversed; record a new payment instead")
     if reversal_of(session, payment.id):
         raise Conflict(f"payment {payment.id} is already reversed")
-    now = utcnow()
+    now = now or utcnow()
     columns = (
         "method",
         "provider_id",
@@ -181,7 +204,9 @@ def reverse(session: Session, *, actor: User, payment_id: int, reason: str) -> P
         registry.target_appliers[payment.target_type](
             session, payment.target_id, -payment.amount, reversal_id
         )
-    if payment.match_status == "matched":
+    if payment.match_status == "matched" and payment.method == "transfer":
+        # Only transfers are settled with a provider: a cash receipt never was, so neither
+        # is taking it back.
         queue_for_settlement(session, reversal_id, values["business_date"])
     rollups.account_payment(session, payment, sign=-1)
     audit.record(
@@ -222,10 +247,11 @@ def record_cash(
     target: Target | None,
     amount: int,
     note: str | None = None,
+    now: datetime | None = None,
 ) -> Payment:
-    """Record cash a payee's staff received: a payment like any other (method cash), so the
-    cashless share can be computed; cash is not settled with a provider."""
-    now = utcnow()
+    """Record cash a payee's staff received at now: a payment like any other (method cash),
+    so the cashless share can be computed; cash is not settled with a provider."""
+    now = now or utcnow()
     values = {
         "kind": "payment",
         "method": "cash",

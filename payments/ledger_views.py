@@ -85,5 +85,7 @@ def assign(body, payment_id):
 def reverse(body, payment_id):
     """Reverse a wrong payment by a new, reversing record."""
     session = get_session()
-    reversal = ledger.reverse(session, actor=caller(), payment_id=payment_id, reason=body["reason"])
+    reversal = ledger.reverse(
+        session, actor=caller(), payment_id=payment_id, reason=body["reason"], now=utcnow()
+    )
     return ledger.annotate(session, [reversal])[0]

@@ -58,6 +58,12 @@ class PaymentRequest(Base):
         """True once the code may no longer be paid."""
         return now >= self.expires_at
 
+    def status_at(self, now: datetime) -> str:
+        """The status as it stands at now: an open request past its expiry is expired."""
+        if self.status == "open" and self.is_expired(now):
+            return "expired"
+        return self.status
+
 
 class Provider(Base):
     """A wallet or bank integration that notifies credited transfers."""

@@ -3,7 +3,7 @@
 from flask import Flask
 from flask_smorest import Api
 
-from market.errors import NotFound
+from market.errors import Conflict, NotFound
 from payments import ledger_views, settlement_views
 from payments.cli import providers_cli, qr_cli, settlements_cli, stats_cli
 from payments.registry import registry
@@ -15,6 +15,11 @@ def _assign_payment_request(session, _actor, value: str):
     target = find_payment_request(session, value.strip().upper())
     if target is None:
         raise NotFound(f"no payment request {value}")
+    if target.paid:  # a person may still decide a late transfer pays an expired one
+        raise Conflict(
+            f"payment request {target.reference} is already paid",
+            errors={"reference": ["already paid"]},
+        )
     return target.payee, target
 
 

@@ -1,6 +1,6 @@
 """The QR use cases: static codes for an account, dynamic payment requests, decoding."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -8,9 +8,11 @@ from sqlalchemy.orm import Session
 from market.db import utcnow
 from market.errors import NotFound, ValidationFailed
 from market.text import qr_ascii
+from market.users import User
 from payments import vietqr
 from payments.models import PaymentRequest
 from payments.reference import new_reference
+from payments.scopes import payee_condition
 
 PURPOSE_LIMIT = vietqr.SUB_FIELD_LIMIT
 DEFAULT_EXPIRY = timedelta(minutes=15)
@@ -53,8 +55,10 @@ def create_payment_request(
     prefix: str,
     expires_in: timedelta = DEFAULT_EXPIRY,
     created_by: int | None = None,
+    now: datetime | None = None,
 ) -> PaymentRequest:
-    """A one-off QR for amount, payable to the payee's account until it expires."""
+    """A one-off QR for amount, payable to the payee's account from now until it expires."""
+    now = now or utcnow()
     for _attempt in range(5):
         reference = new_reference(prefix)
         taken = session.execute(
@@ -78,22 +82,35 @@ def create_payment_request(
         amount=amount,
         description=description,
         payload=payload,
-        expires_at=utcnow() + expires_in,
+        expires_at=now + expires_in,
+        created_at=now,
         created_by=created_by,
     )
     session.add(request)
     session.flush()
+    return with_status(request, now=now)
+
+
+def with_status(request: PaymentRequest, *, now: datetime) -> PaymentRequest:
+    """Set status_label, the status as it stands at now (expired once past its expiry)."""
+    request.status_label = request.status_at(now)
     return request
 
 
-def get_payment_request(session: Session, reference: str) -> PaymentRequest:
-    """The payment request with this reference, or 404."""
-    found = session.execute(
-        select(PaymentRequest).where(PaymentRequest.reference == reference.upper())
-    ).scalar_one_or_none()
+def get_payment_request(
+    session: Session, reference: str, *, actor: User | None = None, now: datetime | None = None
+) -> PaymentRequest:
+    """The payment request with this reference (one of the actor's payees' when an actor is
+    given) with its status at now, or 404."""
+    stmt = select(PaymentRequest).where(PaymentRequest.reference == reference.upper())
+    if actor is not None:
+        stmt = stmt.where(
+            payee_condition(actor, PaymentRequest.payee_type, PaymentRequest.payee_id)
+        )
+    found = session.execute(stmt.execution_options(populate_existing=True)).scalar_one_or_none()
     if found is None:
         raise NotFound(f"no payment request {reference}")
-    return found
+    return with_status(found, now=now or utcnow())
 
 
 def decode(payload: str) -> dict:

@@ -6,6 +6,7 @@ target), how a person assigns an unmatched payment, and which payees a user may 
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy import ColumnElement, Select, String, bindparam, cast, func, union_all
 from sqlalchemy.orm import Session
@@ -30,6 +31,8 @@ class Target:
     payee: Payee
     bank_bin: str | None
     account_number: str
+    expires_at: datetime | None = None  # a transfer made from this moment on does not pay it
+    paid: bool = False  # takes no more payments (a payment request is paid once)
 
 
 # The bank BIN (None when the provider does not say) and account number of a credit, as the

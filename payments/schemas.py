@@ -40,9 +40,13 @@ class PaymentRequestCreateSchema(InputSchema):
 class PaymentRequestSchema(Schema):
     reference = fields.String()
     amount = fields.Integer()
+    paid_amount = fields.Integer()
     description = fields.String(allow_none=True)
     payload = fields.String()
-    status = fields.String()
+    status = fields.String(
+        attribute="status_label",
+        metadata={"description": "open, paid, or expired once past expires_at unpaid"},
+    )
     expires_at = fields.DateTime()
     created_at = fields.DateTime()
     qr_png = fields.Function(lambda r: f"/api/v1/payment-requests/{r.reference}/qr.png")

@@ -8,9 +8,14 @@ from payments.registry import Payee, Target
 
 
 def find_payment_request(session: Session, reference: str) -> Target | None:
-    """The payment request with this reference as a target, or None."""
+    """The payment request with this reference as a target, or None. The request stays
+    locked until the transaction ends: of two transfers quoting it at once, the second sees
+    what the first paid (a request is paid once)."""
     found = session.execute(
-        select(PaymentRequest).where(PaymentRequest.reference == reference)
+        select(PaymentRequest)
+        .where(PaymentRequest.reference == reference)
+        .with_for_update()
+        .execution_options(populate_existing=True)
     ).scalar_one_or_none()
     if found is None:
         return None
@@ -21,6 +26,8 @@ def find_payment_request(session: Session, reference: str) -> Target | None:
         Payee(found.payee_type, found.payee_id),
         found.bank_bin,
         found.account_number,
+        expires_at=found.expires_at,
+        paid=found.status == "paid",
     )
 
 

@@ -1,14 +1,15 @@
-"""QR decoding and payment-request images over HTTP."""
+"""QR decoding, payment requests and their images over HTTP."""
 
 from flask import Response
 from flask_smorest import Blueprint
 
-from market.auth import require
-from market.db import get_session
+from market.auth import caller, require
+from market.db import get_session, utcnow
 from market.users import ROLES
 from payments import qr
+from payments.ledger import READERS
 from payments.qrimage import qr_png, qr_svg
-from payments.schemas import DecodedSchema, DecodeSchema
+from payments.schemas import DecodedSchema, DecodeSchema, PaymentRequestSchema
 
 blp = Blueprint("qr", __name__, url_prefix="/api/v1", description="VietQR codes")
 
@@ -20,6 +21,15 @@ blp = Blueprint("qr", __name__, url_prefix="/api/v1", description="VietQR codes"
 def decode(body):
     """Parse a VietQR payload; 422 says exactly why one is refused."""
     return qr.decode(body["payload"])
+
+
+@blp.get("/payment-requests/<reference>")
+@require(*READERS)
+@blp.response(200, PaymentRequestSchema)
+def payment_request(reference):
+    """A payment request of a payee the caller may see, with its status now (open, paid, or
+    expired once past expires_at unpaid)."""
+    return qr.get_payment_request(get_session(), reference, actor=caller(), now=utcnow())
 
 
 @blp.get("/payment-requests/<reference>/qr.<any(png, svg):kind>")

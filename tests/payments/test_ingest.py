@@ -160,8 +160,9 @@ def test_authentic_but_malformed_is_422_and_writes_nothing(
 
 
 def test_a_reference_in_a_mangled_description_pays_the_payment_request(
-    client, session, provider, vendor
+    client, session, provider, vendor, time_machine
 ):
+    time_machine.move_to("2026-11-20T09:25:00+07:00")  # the transfers come 5 minutes later
     token = make_user(session, "vendor", vendor_id=vendor.id, market_id=vendor.market_id)[1]
     request = client.post(
         f"/api/v1/vendors/{vendor.id}/payment-requests",

@@ -1,12 +1,15 @@
-"""Business days close into per-payee settlements that never change."""
+"""Business days close into per-payee settlements that never change, in order."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import String, cast, event, func, insert, literal, select
 
-from payments.ingest import business_date_of
-from payments.models import Settlement, SettlementItem
+from market.errors import Conflict
+from payments import ledger
+from payments.models import Payment, Provider, Settlement, SettlementItem, UnsettledPayment
+from payments.registry import Payee
 from payments.settlement import close_business_day, day_end
 from tests.factories import (
     bearer,
@@ -18,6 +21,16 @@ from tests.factories import (
 )
 
 SECRET = "s3cret-s3cret-s3cret"
+VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+# The time these tests run at, whatever today is: 2026-11-21 and every day before it are over
+# with their grace period, 2026-11-22 is not.
+NOW = datetime(2026, 11, 22, 9, 0, tzinfo=VIETNAM)
+
+
+@pytest.fixture(autouse=True)
+def clock(time_machine):
+    """The service's clock (and the providers' signatures) at NOW."""
+    time_machine.move_to(NOW)
 
 
 @pytest.fixture
@@ -97,21 +110,34 @@ def test_a_reversal_after_closing_is_taken_back_on_a_later_day(client, session, 
     a, _, admin = world
     pid = pay(client, "A1", 10000, a.account_number, "2026-11-20T08:00:00+07:00")
     close(client, admin, "2026-11-20")
-    client.post(f"/api/v1/payments/{pid}/reverse", json={"reason": "nhầm"}, headers=admin)
-    today = business_date_of(datetime.now(UTC))
-    settled = close_business_day(
-        session, business_date=today, actor=None, now=day_end(today) + timedelta(hours=3)
+    ledger.reverse(
+        session,
+        actor=make_user(session, "admin")[0],
+        payment_id=pid,
+        reason="nhầm",
+        now=datetime(2026, 11, 21, 10, tzinfo=VIETNAM),
     )
+    settled = close_business_day(session, business_date=date(2026, 11, 21), actor=None, now=NOW)
     assert [(s.payment_count, s.gross_amount, s.fee_amount, s.net_amount) for s in settled] == [
         (1, -10000, -50, -9950)
     ]
 
 
-def test_a_day_cannot_close_before_its_grace_period(client, world):
+def test_a_day_cannot_close_before_its_grace_period(client, session, world):
     _, _, admin = world
-    today = business_date_of(datetime.now(UTC))
-    response = close(client, admin, today.isoformat())
+    response = close(client, admin, "2026-11-22")
     assert response.status_code == 409 and "business_date" in response.json["errors"]
+    opens = day_end(date(2026, 11, 21)) + timedelta(hours=2)
+    with pytest.raises(Conflict):
+        close_business_day(
+            session,
+            business_date=date(2026, 11, 21),
+            actor=None,
+            now=opens - timedelta(microseconds=1),
+        )
+    assert (
+        close_business_day(session, business_date=date(2026, 11, 21), actor=None, now=opens) == []
+    )
 
 
 @pytest.mark.parametrize(
@@ -167,3 +193,141 @@ def test_the_cli_closes_a_day(app, client, session, world):
     assert f"vendor {a.id}: 1 payments, net 950" in result.output
     early = app.test_cli_runner().invoke(args=["settlements", "close", "--date", "2999-01-01"])
     assert early.exit_code != 0 and "can be closed from" in early.output
+
+
+def test_a_missed_close_is_refused_naming_the_day_and_then_each_day_holds_its_own(
+    client, session, world
+):
+    a, _, admin = world
+    on_14 = pay(client, "A14", 14000, a.account_number, "2026-11-14T10:00:00+07:00")
+    on_15 = pay(client, "A15", 15000, a.account_number, "2026-11-15T10:00:00+07:00")
+    refused = close(client, admin, "2026-11-15")
+    assert refused.status_code == 409, refused.json
+    assert refused.json["open_day"] == "2026-11-14"
+    assert refused.json["errors"] == {"business_date": ["close 2026-11-14 first"]}
+    assert session.scalar(select(func.count()).select_from(Settlement)) == 0
+    for day, payment, amount in (("2026-11-14", on_14, 14000), ("2026-11-15", on_15, 15000)):
+        (settled,) = close(client, admin, day).json
+        assert (settled["business_date"], settled["gross_amount"]) == (day, amount)
+        assert (settled["adjustment_count"], settled["adjustment_amount"]) == (0, 0)
+        items = session.scalars(
+            select(SettlementItem.payment_id).where(SettlementItem.settlement_id == settled["id"])
+        ).all()
+        assert items == [payment]
+
+
+def test_an_adjustment_is_only_a_payment_for_a_day_already_closed(client, session, world):
+    a, _, admin = world
+    close(client, admin, "2026-11-18")  # nothing waits: the 18th and every day before it close
+    late = pay(client, "L17", 1700, a.account_number, "2026-11-17T10:00:00+07:00")
+    pay(client, "A19", 1900, a.account_number, "2026-11-19T10:00:00+07:00")
+    assert close(client, admin, "2026-11-17").json == []  # closed with the 18th: nothing new
+    (on_19,) = close(client, admin, "2026-11-19").json
+    assert (on_19["payment_count"], on_19["gross_amount"]) == (2, 3600)
+    assert (on_19["adjustment_count"], on_19["adjustment_amount"]) == (1, 1700)
+    settled_in = session.scalar(
+        select(Settlement.business_date)
+        .join(SettlementItem, SettlementItem.settlement_id == Settlement.id)
+        .where(SettlementItem.payment_id == late)
+    )
+    assert settled_in == date(2026, 11, 19)
+
+
+def test_the_cli_catches_up_every_open_day_in_order_each_as_its_own(app, client, session, world):
+    a, b, _ = world
+    pay(client, "A19", 1000, a.account_number, "2026-11-19T09:00:00+07:00")
+    pay(client, "B20", 2000, b.account_number, "2026-11-20T09:00:00+07:00")
+    result = app.test_cli_runner().invoke(args=["settlements", "close"])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [
+        "2026-11-19: 1 settlements",
+        f"vendor {a.id}: 1 payments, net 950",
+        "2026-11-20: 1 settlements",
+        f"vendor {b.id}: 1 payments, net 1950",
+        "2026-11-21: 0 settlements",
+    ]
+    pay(client, "A19b", 500, a.account_number, "2026-11-19T10:00:00+07:00")
+    one_day = app.test_cli_runner().invoke(args=["settlements", "close", "--date", "2026-11-21"])
+    assert one_day.output == "2026-11-21: 0 settlements\n"  # closed: a late payment waits
+
+
+def test_reversing_cash_leaves_nothing_to_settle(session, world):
+    a, _, _ = world
+    admin = make_user(session, "admin")[0]
+    morning = datetime(2026, 11, 20, 8, tzinfo=VIETNAM)
+    cash = ledger.record_cash(
+        session, actor=admin, payee=Payee("vendor", a.id), target=None, amount=30000, now=morning
+    )
+    reversal = ledger.reverse(
+        session,
+        actor=admin,
+        payment_id=cash.id,
+        reason="ghi nhầm",
+        now=morning + timedelta(hours=1),
+    )
+    assert reversal.method == "cash"
+    assert session.scalars(select(UnsettledPayment)).all() == []
+    assert close_business_day(session, business_date=date(2026, 11, 20), actor=None, now=NOW) == []
+
+
+def _queue_bulk_payments(session, vendors, provider, day: date, count: int) -> None:
+    """count matched transfers of `day`, alternately to each vendor, and their places in the
+    settlement queue, written by the database itself (INSERT ... SELECT)."""
+    numbers = select(literal(1).label("n")).cte("numbers", recursive=True)
+    numbers = numbers.union_all(select(numbers.c.n + 1).where(numbers.c.n < count))
+    first, second = vendors
+    columns = {
+        "kind": literal("payment"),
+        "method": literal("transfer"),
+        "source": literal("notification"),
+        "provider_id": literal(provider.id),
+        "provider_txn_id": literal("BULK-") + cast(numbers.c.n, String),
+        "amount": 1000 + numbers.c.n % 7,
+        "fee_amount": literal(50),
+        "credit_account": literal(first.account_number),
+        "occurred_at": literal(datetime.combine(day, time(12), VIETNAM), Payment.occurred_at.type),
+        "received_at": literal(NOW, Payment.received_at.type),
+        "business_date": literal(day),
+        "payee_type": literal("vendor"),
+        "payee_id": literal(first.id) + (numbers.c.n % 2) * (second.id - first.id),
+        "match_status": literal("matched"),
+        "matched_by": literal("account"),
+    }
+    session.execute(insert(Payment).from_select(list(columns), select(*columns.values())))
+    session.execute(
+        insert(UnsettledPayment).from_select(
+            ["payment_id", "business_date"],
+            select(Payment.id, Payment.business_date).where(Payment.provider_txn_id.like("BULK-%")),
+        )
+    )
+
+
+def test_a_day_of_100000_payments_closes_in_a_few_small_statements(session, world):
+    a, b, _ = world
+    provider = session.scalars(select(Provider)).one()
+    count = 100_000
+    day = date(2026, 11, 20)
+    _queue_bulk_payments(session, (a, b), provider, day, count)
+    statements = []
+    engine = session.connection().engine
+
+    def seen(_conn, _cursor, statement, parameters, _context, executemany):
+        statements.append((statement, len(parameters or ()), executemany))
+
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        settled = close_business_day(session, business_date=day, actor=None, now=NOW)
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    assert len(statements) < 15 and not any(many for _, _, many in statements)
+    assert max(size for _, size, _ in statements) < 20
+    expected = {
+        vendor.id: [1000 + n % 7 for n in range(1, count + 1) if n % 2 == parity]
+        for vendor, parity in ((a, 0), (b, 1))
+    }
+    assert {s.payee_id: (s.payment_count, s.gross_amount, s.net_amount) for s in settled} == {
+        pid: (len(amounts), sum(amounts), sum(amounts) - 50 * len(amounts))
+        for pid, amounts in expected.items()
+    }
+    assert session.scalar(select(func.count()).select_from(SettlementItem)) == count
+    assert session.scalar(select(func.count()).select_from(UnsettledPayment)) == 0
