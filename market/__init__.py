@@ -3,7 +3,7 @@
 from flask import Flask, request
 from flask_smorest import Api
 
-from market import db, errors, idempotency, migrate, requestlog
+from market import db, errors, hardening, idempotency, migrate, requestlog
 
 API_SPEC = {
     "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}},
@@ -55,6 +55,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.json.ensure_ascii = False
     db.init_app(app)
     requestlog.init_app(app)
+    hardening.init_app(app)  # before any route: routes take its id converter
     api = Api(app, spec_kwargs=API_SPEC)
     errors.init_app(app)
     _register_swagger_assets(app)

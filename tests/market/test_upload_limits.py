@@ -18,7 +18,7 @@ from tests.factories import bearer, make_market, make_school, make_user
 
 VENDOR_HEADER = ["Sạp", "Họ và tên", "Số điện thoại", "Ngân hàng", "Số tài khoản"]
 STUDENT_HEADER = ["Mã học sinh", "Họ và tên", "Lớp", "Phụ huynh", "SĐT phụ huynh"]
-SECONDS = 2.0  # generous: each answer comes in well under a second
+SECONDS = 5.0  # generous (a shared, loaded machine): each answer takes well under a second
 PEAK_BYTES = 120 * 1024 * 1024  # generous: the upload itself is up to 10 MB
 
 
