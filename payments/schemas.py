@@ -186,3 +186,13 @@ class ReconciliationSchema(Schema):
     amount_mismatch = fields.Integer()
     duplicates = fields.Integer()
     lines = fields.List(fields.Nested(ReconciliationLineSchema))
+
+
+class ImportedLineSchema(Schema):
+    provider_txn_id = fields.String()
+    status = fields.String(metadata={"description": "recorded or duplicate"})
+    payment_id = fields.Integer()
+
+
+class ImportMissingSchema(Schema):
+    results = fields.List(fields.Nested(ImportedLineSchema))
