@@ -1,9 +1,9 @@
 """Chợ 4.0 Cashless: the application factory."""
 
 from flask import Flask, request
-from flask_smorest import Api
 
-from market import db, errors, idempotency, migrate, requestlog
+from market import db, errors, hardening, idempotency, migrate, requestlog
+from market.openapi import ErrorStatuses, ProblemApi
 
 API_SPEC = {
     "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}},
@@ -24,7 +24,7 @@ def _require_schema(app: Flask) -> None:
         app.extensions["schema_ok"] = True
 
 
-def _register_domains(app: Flask, api: Api) -> None:
+def _register_domains(app: Flask, api: ProblemApi) -> None:
     from demo.cli import demo_cli
     from market import cli, health, pages
     from market.markets.views import blp as markets_blp
@@ -55,7 +55,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.json.ensure_ascii = False
     db.init_app(app)
     requestlog.init_app(app)
-    api = Api(app, spec_kwargs=API_SPEC)
+    hardening.init_app(app)  # before any route: routes take its id converter
+    api = ProblemApi(app, spec_kwargs=API_SPEC | {"extra_plugins": [ErrorStatuses()]})
     errors.init_app(app)
     _register_swagger_assets(app)
     _require_schema(app)

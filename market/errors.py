@@ -33,6 +33,10 @@ class ValidationFailed(AppError):
         return cls(f"{field}: {message}", errors={field: [message]})
 
 
+class MalformedBody(AppError):
+    status, code, title = 400, "malformed-json", "Malformed JSON"
+
+
 class NotFound(AppError):
     status, code, title = 404, "not-found", "Not found"
 
@@ -112,7 +116,12 @@ def handle_http_exception(error: HTTPException):
     detail = error.description or error.name
     if status == 413:
         detail = "The upload is larger than this service accepts."
-    return problem(status, code, error.name, detail)
+    response = problem(status, code, error.name, detail)
+    # What the error itself says in headers stays said: Allow on a 405, WWW-Authenticate...
+    for name, value in error.get_headers():
+        if name.lower() != "content-type":
+            response.headers[name] = value
+    return response
 
 
 def handle_unexpected(error: Exception):

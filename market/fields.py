@@ -34,6 +34,14 @@ def Money(**kwargs) -> fields.Integer:  # noqa: N802 - reads as a field class
     )
 
 
+MAX_ID = 2**63 - 1  # ids are BIGINT: a larger number would overflow the query, not miss
+
+
+def Id(**kwargs) -> fields.Integer:  # noqa: N802 - reads as a field class
+    """A record's id: an integer 1..2**63-1."""
+    return fields.Integer(validate=validate.Range(min=1, max=MAX_ID), **kwargs)
+
+
 class InputSchema(Schema):
     """Input schemas refuse unknown fields (the default RAISE), said here for the reader."""
 

@@ -6,6 +6,7 @@ from flask_smorest import Blueprint
 from market.auth import caller, require
 from market.db import get_db, get_session, utcnow
 from payments import ledger
+from payments.notification_schemas import NOTIFICATION_DOC
 from payments.notifications import receive_notification
 from payments.schemas import (
     AssignSchema,
@@ -24,7 +25,7 @@ def payer_key() -> bytes:
 
 
 @blp.route("/notifications/<provider>", methods=["POST"])
-@blp.doc(security=[], summary="A provider's signed notification of a credited transfer")
+@blp.doc(**NOTIFICATION_DOC)
 def notify(provider):
     """Record a credited transfer exactly once; answers in the provider's own format."""
     db = get_db()

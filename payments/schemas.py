@@ -2,7 +2,7 @@
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from market.fields import InputSchema, ListQuerySchema, Money, PageSchema, Text
+from market.fields import Id, InputSchema, ListQuerySchema, Money, PageSchema, Text
 
 
 class DecodeSchema(InputSchema):
@@ -54,7 +54,7 @@ class PaymentRequestSchema(Schema):
 
 class PaymentQuerySchema(ListQuerySchema):
     payee_type = fields.String(validate=validate.Length(max=20))
-    payee_id = fields.Integer()
+    payee_id = Id()
     status = fields.String(validate=validate.OneOf(("matched", "unmatched", "reversed")))
     date_from = fields.Date(data_key="from")
     date_to = fields.Date(data_key="to")
@@ -111,7 +111,7 @@ ASSIGN_FIELDS = ("invoice_reference", "vendor_id", "reference")
 
 class AssignSchema(InputSchema):
     invoice_reference = fields.String(validate=validate.Length(min=1, max=40))
-    vendor_id = fields.Integer(strict=True, validate=validate.Range(min=1))
+    vendor_id = Id(strict=True)
     reference = fields.String(validate=validate.Length(min=1, max=40))
     reason = Text(max_length=500)
 
@@ -136,7 +136,7 @@ class CloseDaySchema(InputSchema):
 class SettlementQuerySchema(ListQuerySchema):
     business_date = fields.Date()
     payee_type = fields.String(validate=validate.Length(max=20))
-    payee_id = fields.Integer()
+    payee_id = Id()
     format = fields.String(load_default="json", validate=validate.OneOf(("json", "csv")))
 
 
@@ -192,3 +192,13 @@ class ReconciliationSchema(Schema):
     # Lines whose transfer another provider reported first (see payments/reconcile.py).
     matched_other_provider = fields.Integer()
     lines = fields.List(fields.Nested(ReconciliationLineSchema))
+
+
+class ImportedLineSchema(Schema):
+    provider_txn_id = fields.String()
+    status = fields.String(metadata={"description": "recorded or duplicate"})
+    payment_id = fields.Integer()
+
+
+class ImportMissingSchema(Schema):
+    results = fields.List(fields.Nested(ImportedLineSchema))

@@ -7,11 +7,13 @@ from flask_smorest import Blueprint
 
 from market.auth import caller, require
 from market.db import get_session, utcnow
+from market.openapi import file_formats
 from payments import ledger, reconciliation, settlement
 from payments.ledger_views import payer_key
 from payments.schemas import (
     CloseDaySchema,
     FormatQuerySchema,
+    ImportMissingSchema,
     ReconciliationFormSchema,
     ReconciliationSchema,
     SettlementPageSchema,
@@ -51,6 +53,7 @@ def close_day(body):
 @require(*ledger.READERS)
 @blp.arguments(SettlementQuerySchema, location="query")
 @blp.response(200, SettlementPageSchema)
+@blp.doc(**file_formats("csv"))
 def list_settlements(query):
     """Settlements of the payees the caller may see; ?format=csv for a spreadsheet."""
     as_csv = query.pop("format") == "csv"
@@ -68,6 +71,7 @@ def list_settlements(query):
 @require(*ledger.READERS)
 @blp.arguments(FormatQuerySchema, location="query")
 @blp.response(200, SettlementSchema)
+@blp.doc(**file_formats("csv"))
 def get_settlement(query, settlement_id):
     """One settlement; ?format=csv lists the exact payments it covers."""
     session = get_session()
@@ -111,6 +115,7 @@ def reconcile(form, files):
 @require("admin")
 @blp.arguments(FormatQuerySchema, location="query")
 @blp.response(200, ReconciliationSchema)
+@blp.doc(**file_formats("csv"))
 def get_reconciliation(query, run_id):
     """A kept run with every finding; ?format=csv to export it."""
     run, lines = reconciliation.get_run(get_session(), actor=caller(), run_id=run_id)
@@ -131,7 +136,7 @@ def get_reconciliation(query, run_id):
 
 @blp.post("/reconciliations/<int:run_id>/import-missing")
 @require("admin")
-@blp.response(200)
+@blp.response(200, ImportMissingSchema)
 def import_missing(run_id):
     """Record the statement lines the ledger missed, exactly once, as any notification."""
     results = reconciliation.import_missing(

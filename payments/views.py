@@ -5,6 +5,7 @@ from flask_smorest import Blueprint
 
 from market.auth import caller, require
 from market.db import get_session, utcnow
+from market.openapi import file_formats
 from market.users import ROLES
 from payments import qr
 from payments.ledger import READERS
@@ -33,7 +34,8 @@ def payment_request(reference):
 
 
 @blp.get("/payment-requests/<reference>/qr.<any(png, svg):kind>")
-@blp.response(200, content_type="image/png")
+@blp.response(200)
+@blp.doc(security=[], **file_formats("png", "svg"))
 def payment_request_image(reference, kind):
     """The QR of a payment request, to show on a screen (public: it holds no more than the
     code the payer scans)."""

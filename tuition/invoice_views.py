@@ -5,6 +5,7 @@ from flask_smorest import Blueprint
 
 from market.auth import caller, require
 from market.db import get_session
+from market.openapi import file_formats
 from payments.qrimage import qr_png
 from payments.schemas import PaymentDetailSchema
 from tuition import invoices, reports, schools
@@ -13,6 +14,7 @@ from tuition.schemas import (
     InvoicePageSchema,
     InvoiceQuerySchema,
     InvoiceSchema,
+    OutstandingSchema,
     ReportQuerySchema,
     VoidSchema,
 )
@@ -44,7 +46,8 @@ def get_invoice(reference):
 
 @blp.get("/invoices/<reference>/qr.png")
 @require(*schools.STAFF)
-@blp.response(200, content_type="image/png")
+@blp.response(200)
+@blp.doc(**file_formats("png"))
 def invoice_qr(reference):
     """A QR for the balance due, the reference inside."""
     session = get_session()
@@ -76,7 +79,8 @@ def void_invoice(body, reference):
 
 @blp.get("/payments/<int:payment_id>/receipt.pdf")
 @require(*schools.STAFF)
-@blp.response(200, content_type="application/pdf")
+@blp.response(200)
+@blp.doc(**file_formats("pdf"))
 def receipt(payment_id):
     """The numbered receipt of a payment to a school."""
     data, number = reports.receipt_pdf(get_session(), actor=caller(), payment_id=payment_id)
@@ -88,7 +92,8 @@ def receipt(payment_id):
 @blp.get("/schools/<code>/outstanding")
 @require(*schools.STAFF)
 @blp.arguments(ReportQuerySchema, location="query")
-@blp.response(200)
+@blp.response(200, OutstandingSchema)
+@blp.doc(**file_formats("csv", "xlsx"))
 def outstanding(query, code):
     """What is still due, by class and student, with days overdue (json, csv or xlsx)."""
     session = get_session()

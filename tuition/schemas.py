@@ -186,3 +186,41 @@ class ReportQuerySchema(InputSchema):
 
 class FeePlanUpdateSchema(FeePlanCreateSchema):
     """Any subset of a plan's fields (used with partial=True)."""
+
+
+class IssueResultSchema(Schema):
+    issued = fields.Integer()
+    skipped = fields.Integer(metadata={"description": "students who already had an invoice"})
+
+
+class ReissueResultSchema(Schema):
+    voided = fields.Integer()
+    issued = fields.Integer()
+    kept_with_payments = fields.List(
+        fields.String(), metadata={"description": "references of invoices already (partly) paid"}
+    )
+
+
+class OutstandingRowSchema(Schema):
+    class_name = fields.String()
+    student_code = fields.String()
+    student_name = fields.String()
+    plan = fields.String()
+    reference = fields.String()
+    due_date = fields.String(metadata={"format": "date"})
+    total_amount = fields.Integer()
+    paid_amount = fields.Integer()
+    balance = fields.Integer()
+    days_overdue = fields.Integer()
+
+
+ClassBalanceSchema = Schema.from_dict(
+    {"class": fields.String(), "invoices": fields.Integer(), "balance": fields.Integer()},
+    name="ClassBalance",
+)
+
+
+class OutstandingSchema(Schema):
+    items = fields.List(fields.Nested(OutstandingRowSchema))
+    by_class = fields.List(fields.Nested(ClassBalanceSchema))
+    total_balance = fields.Integer()

@@ -7,9 +7,15 @@ from sqlalchemy.orm import Session
 
 from market import audit
 from market.banks import UnknownBank, resolve_bank
-from market.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from market.errors import Conflict, Forbidden, NotFound, PayloadTooLarge, ValidationFailed
 from market.identity import InvalidValue, normalize_account_number
-from market.spreadsheet import BadSpreadsheet, map_columns, read_table, records
+from market.spreadsheet import (
+    BadSpreadsheet,
+    SpreadsheetTooLarge,
+    map_columns,
+    read_table,
+    records,
+)
 from market.text import qr_ascii
 from market.users import User
 from tuition.models import School, Student
@@ -88,6 +94,8 @@ def import_students(
     """Import a class list (CSV/XLSX); every bad row reported; re-importing changes nothing."""
     try:
         table = read_table(data, filename)
+    except SpreadsheetTooLarge as exc:
+        raise PayloadTooLarge(str(exc), errors={"file": [str(exc)]}) from exc
     except BadSpreadsheet as exc:
         raise ValidationFailed.on("file", str(exc)) from exc
     columns = map_columns(table.headers, STUDENT_HEADERS)

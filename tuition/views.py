@@ -11,6 +11,8 @@ from tuition.schemas import (
     FeePlanCreateSchema,
     FeePlanSchema,
     FeePlanUpdateSchema,
+    IssueResultSchema,
+    ReissueResultSchema,
     ReissueSchema,
     SchoolCreateSchema,
     SchoolSchema,
@@ -86,7 +88,7 @@ def update_plan(body, plan_id):
 
 @blp.post("/fee-plans/<int:plan_id>/issue")
 @require(*schools.STAFF)
-@blp.response(200)
+@blp.response(200, IssueResultSchema)
 def issue_plan(plan_id):
     """One invoice per student of the plan's classes: {issued, skipped} (idempotent)."""
     return plans.issue_plan(get_session(), actor=caller(), plan_id=plan_id)
@@ -95,7 +97,7 @@ def issue_plan(plan_id):
 @blp.post("/fee-plans/<int:plan_id>/reissue")
 @require(*schools.STAFF)
 @blp.arguments(ReissueSchema)
-@blp.response(200)
+@blp.response(200, ReissueResultSchema)
 def reissue_plan(body, plan_id):
     """Apply a changed plan: unpaid invoices are voided and issued again."""
     return plans.reissue_plan(get_session(), actor=caller(), plan_id=plan_id, reason=body["reason"])

@@ -7,10 +7,16 @@ from sqlalchemy.orm import Session
 
 from market import audit
 from market.db import bulk_insert, utcnow
-from market.errors import ValidationFailed
+from market.errors import PayloadTooLarge, ValidationFailed
 from market.markets.models import Market
 from market.markets.service import check_market_access
-from market.spreadsheet import BadSpreadsheet, map_columns, read_table, records
+from market.spreadsheet import (
+    BadSpreadsheet,
+    SpreadsheetTooLarge,
+    map_columns,
+    read_table,
+    records,
+)
 from market.text import fold
 from market.users import User
 from vendors.models import Vendor
@@ -95,6 +101,8 @@ def import_vendors(
     check_market_access(actor, market, write=True)
     try:
         table = read_table(data, filename)
+    except SpreadsheetTooLarge as exc:
+        raise PayloadTooLarge(str(exc), errors={"file": [str(exc)]}) from exc
     except BadSpreadsheet as exc:
         raise ValidationFailed.on("file", str(exc)) from exc
     columns = _columns(table)

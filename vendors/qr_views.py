@@ -8,6 +8,7 @@ from market.auth import caller, require
 from market.db import get_session
 from market.fields import InputSchema
 from market.markets.service import get_market
+from market.openapi import file_formats
 from payments.schemas import PaymentRequestCreateSchema, PaymentRequestSchema
 from vendors import placards, service
 
@@ -42,7 +43,8 @@ def vendor_qr(vendor_id):
 
 @blp.get("/vendors/<int:vendor_id>/placard.<any(png, pdf):kind>")
 @require(*service.READERS)
-@blp.response(200, content_type="application/pdf")
+@blp.response(200)
+@blp.doc(**file_formats("png", "pdf"))
 def vendor_placard(vendor_id, kind):
     """The stall placard of an active vendor, as PNG or a one-page PDF."""
     data = placards.vendor_placard(get_session(), actor=caller(), vendor_id=vendor_id, kind=kind)
@@ -53,7 +55,8 @@ def vendor_placard(vendor_id, kind):
 @blp.get("/markets/<code>/placards.pdf")
 @require(*service.MANAGERS)
 @blp.arguments(PlacardsQuerySchema, location="query")
-@blp.response(200, content_type="application/pdf")
+@blp.response(200)
+@blp.doc(**file_formats("pdf"))
 def market_placards(query, code):
     """Every active vendor's placard, ordered by stall, with cut marks (1, 2 or 4 a page)."""
     session = get_session()

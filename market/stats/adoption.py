@@ -123,8 +123,11 @@ def _transactions(f, dimension: str | None, given: tuple[str, ...]):
     filters = dict.fromkeys(given, True)
     p, pr = payees(), t.providers
     if dimension in PLACES or _by_place(filters):
-        # Only then is the payee's place needed: each payee's sums first, then the join.
+        # Only then is the payee's place needed: each payee's sums first, then the join
+        # (per day or month too when those are the grouping).
         keys = [f.c.payee_type, f.c.payee_id, f.c.provider_id]
+        if dimension in ("month", "day"):
+            keys.append(f.c[dimension])
         f = (
             select(
                 *keys,

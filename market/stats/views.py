@@ -10,9 +10,11 @@ from market.auth import require
 from market.db import get_session
 from market.exports import Column, to_csv, to_xlsx
 from market.fields import InputSchema
+from market.openapi import file_formats
 from market.stats import adoption
 from market.stats.periods import business_today, last_whole_month
 from market.stats.report import adoption_report, tuition_report
+from market.stats.schemas import AdoptionReportSchema, TuitionReportSchema
 
 blp = Blueprint("stats", __name__, url_prefix="/api/v1/stats", description="Statistics")
 READERS = ("admin", "bank_staff")
@@ -102,7 +104,8 @@ def _flat(row: dict) -> dict:
 @blp.get("/adoption")
 @require(*READERS)
 @blp.arguments(AdoptionQuerySchema, location="query")
-@blp.response(200)
+@blp.response(200, AdoptionReportSchema)
+@blp.doc(**file_formats("csv", "xlsx", description="JSON, or with ?format= a CSV or XLSX file"))
 def adoption_stats(query):
     """Acceptance points, activity, transactions and payers, against a year earlier."""
     start, end = period(query)
@@ -131,7 +134,8 @@ def adoption_stats(query):
 @blp.get("/tuition")
 @require(*READERS)
 @blp.arguments(TuitionQuerySchema, location="query")
-@blp.response(200)
+@blp.response(200, TuitionReportSchema)
+@blp.doc(**file_formats("csv", "xlsx", description="JSON, or with ?format= a CSV or XLSX file"))
 def tuition_stats(query):
     """Per school: billed, collected, collection rate, cashless share, outstanding."""
     start, end = period(query)
