@@ -3,7 +3,7 @@
 from flask import Flask, request
 from flask_smorest import Api
 
-from market import db, errors, idempotency, migrate, requestlog
+from market import auth, db, errors, idempotency, migrate, requestlog
 
 API_SPEC = {
     "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}},
@@ -57,6 +57,7 @@ def create_app(config: dict | None = None) -> Flask:
     requestlog.init_app(app)
     api = Api(app, spec_kwargs=API_SPEC)
     errors.init_app(app)
+    auth.init_app(app)
     _register_swagger_assets(app)
     _require_schema(app)
     idempotency.init_app(app)

@@ -1,9 +1,12 @@
-"""Who is calling: bearer tokens for the API, a signed session cookie for staff pages."""
+"""Who is calling: bearer tokens for the API, a signed session cookie for staff pages, and the
+client's address behind the trusted proxies."""
 
 from collections.abc import Callable
 from functools import wraps
 
-from flask import g, request, session
+from flask import Flask, g, request, session
+from flask.sessions import SecureCookieSessionInterface
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from market.db import get_session
 from market.errors import Forbidden, Unauthorized
@@ -53,3 +56,19 @@ def require(*roles: str) -> Callable:
 def caller() -> User:
     """The authenticated caller of a view guarded by require()."""
     return g.user
+
+
+class SessionCookie(SecureCookieSessionInterface):
+    """The signed session cookie, marked Secure whenever the request came over HTTPS."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        """Secure when configured so, or when this request (as the proxy saw it) is HTTPS."""
+        return bool(app.config["SESSION_COOKIE_SECURE"]) or request.is_secure
+
+
+def init_app(app: Flask) -> None:
+    """Trust TRUSTED_PROXIES proxies for the client's address and scheme; the session cookie."""
+    proxies = int(app.config["TRUSTED_PROXIES"])
+    if proxies > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
+    app.session_interface = SessionCookie()
