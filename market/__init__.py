@@ -26,7 +26,7 @@ def _require_schema(app: Flask) -> None:
 
 def _register_domains(app: Flask, api: Api) -> None:
     from demo.cli import demo_cli
-    from market import cli, health, pages
+    from market import cli, health, pages, user_views
     from market.markets.views import blp as markets_blp
     from market.stats import dashboard
     from market.stats.views import blp as stats_blp
@@ -36,6 +36,7 @@ def _register_domains(app: Flask, api: Api) -> None:
 
     api.register_blueprint(markets_blp)
     api.register_blueprint(stats_blp)
+    api.register_blueprint(user_views.blp)
     dashboard.init_app(app)
     payments_plugin.init_app(app, api)
     vendors_plugin.init_app(app, api)

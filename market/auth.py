@@ -1,5 +1,5 @@
-"""Who is calling: bearer tokens for the API, a signed session cookie for staff pages, and the
-client's address behind the trusted proxies."""
+"""Who is calling: bearer tokens for the API, a login session for staff pages, and the client's
+address behind the trusted proxies."""
 
 from collections.abc import Callable
 from functools import wraps
@@ -10,9 +10,10 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from market.db import get_session
 from market.errors import Forbidden, Unauthorized
-from market.users import User, user_for_token
+from market.users import User, user_for_session, user_for_token
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+SESSION_KEY = "login"  # the login session's key inside the signed cookie
 
 
 def current_user() -> User | None:
@@ -28,9 +29,8 @@ def current_user() -> User | None:
         user = user_for_token(get_session(), token.strip())
         if user is None:
             raise Unauthorized("The token is unknown or revoked.")
-    elif request.method in SAFE_METHODS and session.get("user_id"):
-        candidate = get_session().get(User, session["user_id"])
-        user = candidate if candidate is not None and candidate.active else None
+    elif request.method in SAFE_METHODS and isinstance(session.get(SESSION_KEY), str):
+        user = user_for_session(get_session(), session[SESSION_KEY])
     g.user = user
     return user
 

@@ -5,9 +5,9 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, abort, redirect, render_template, request, session, url_for
 
-from market.auth import current_user
+from market.auth import SESSION_KEY, current_user
 from market.db import get_session
-from market.users import authenticate
+from market.users import authenticate, end_session, start_session
 
 bp = Blueprint("pages", __name__, template_folder="templates")
 
@@ -38,6 +38,11 @@ def home():
     return render_template("home.html", user=current_user())
 
 
+def _end_this_session() -> None:
+    if isinstance(session.get(SESSION_KEY), str):
+        end_session(get_session(), key=session[SESSION_KEY])
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     """The staff login form."""
@@ -48,8 +53,9 @@ def login():
         password = request.form.get("password", "")[:200]
         user = authenticate(get_session(), username=username, password=password)
         if user is not None:
+            _end_this_session()  # a new sign-in never leaves the old key alive
             session.clear()
-            session["user_id"] = user.id
+            session[SESSION_KEY] = start_session(get_session(), user=user)
             return redirect(_safe_next(request.args.get("next")))
         error = "Sai tên đăng nhập hoặc mật khẩu."
     status = 401 if error else 200
@@ -58,8 +64,9 @@ def login():
 
 @bp.post("/logout")
 def logout():
-    """End the staff session."""
+    """End the staff session, on the server too: its cookie no longer signs anyone in."""
     _check_csrf()
+    _end_this_session()
     session.clear()
     return redirect(url_for("pages.login"))
 

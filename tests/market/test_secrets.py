@@ -1,5 +1,5 @@
-"""Outside development the app refuses the public development secrets; the session cookie is
-Secure over HTTPS."""
+"""Outside development the app refuses the public development secrets; a session cookie is only
+as good as the server-side session it names, and it is Secure over HTTPS."""
 
 import os
 import subprocess
@@ -7,9 +7,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from flask.sessions import SecureCookieSessionInterface
 
 from market import create_app
 from market.config import DEVELOPMENT_SECRET_KEY, UnsafeConfiguration
+from market.users import create_user
+from tests.factories import make_market, make_vendor
 
 ROOT = Path(__file__).resolve().parents[2]
 SETTINGS = ("SECRET_KEY", "PAYER_HASH_KEY", "FLASK_SECRET_KEY", "FLASK_PAYER_HASH_KEY")
@@ -90,6 +93,18 @@ def test_gunicorn_stops_rather_than_serving_with_the_public_secret(tmp_path):
     assert process.returncode != 0
     assert "refusing to start: SECRET_KEY is unset" in output
     assert "Traceback" not in output
+
+
+def test_a_cookie_forged_with_the_signing_key_names_nobody(app, client, session):
+    """Whoever knows the signing key (the public default, once) can sign any cookie: the old
+    cookie named a user id and was believed; now it must name a live server-side session."""
+    admin = create_user(session, username="banbql", role="admin", password="mat-khau-dai-1")
+    make_vendor(session, make_market(session), status="active")
+    signer = SecureCookieSessionInterface().get_signing_serializer(app)
+    for forged in ({"user_id": admin.id}, {"login": "guessed-key"}, {"login": admin.id}):
+        client.set_cookie("session", signer.dumps(forged))
+        assert client.get("/api/v1/vendors").status_code == 401, forged
+        assert client.get("/dashboard").status_code == 302
 
 
 def _session_cookie(response) -> str:
