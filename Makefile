@@ -33,20 +33,28 @@ test: lint
 		PYTEST_DATABASE_URL="$$TEST_DATABASE_URL" $(BIN)/pytest; \
 	fi
 
-demo: install
+# The demo runs as production does, with secrets of its own: made once in instance/demo.env,
+# read by every command below (and by yours: `set -a; . instance/demo.env; set +a`).
+DEMO_SETTINGS := instance/demo.env
+DEMO := set -a && . ./$(DEMO_SETTINGS) && set +a && DATABASE_URL=$(DEMO_DATABASE_URL)
+
+$(DEMO_SETTINGS):
 	@mkdir -p instance
-	DATABASE_URL=$(DEMO_DATABASE_URL) $(BIN)/flask --app wsgi db upgrade
-	DATABASE_URL=$(DEMO_DATABASE_URL) $(BIN)/flask --app wsgi demo seed
-	@token=$$(DATABASE_URL=$(DEMO_DATABASE_URL) $(BIN)/flask --app wsgi users token --username admin | tail -n 1); \
+	@umask 077 && $(PYTHON) -c 'import secrets; print(f"SECRET_KEY={secrets.token_hex(32)}\nPAYER_HASH_KEY={secrets.token_hex(32)}")' > $@
+
+demo: install $(DEMO_SETTINGS)
+	$(DEMO) $(BIN)/flask --app wsgi db upgrade
+	$(DEMO) $(BIN)/flask --app wsgi demo seed
+	@token=$$($(DEMO) $(BIN)/flask --app wsgi users token --username admin | tail -n 1); \
 	echo ""; \
 	echo "Chợ 4.0 Cashless is serving at http://$(HOST):$(PORT)/"; \
 	echo "  API docs:     http://$(HOST):$(PORT)/api/docs"; \
 	echo "  admin token:  $$token"; \
 	echo "  try:          curl -H 'Authorization: Bearer $$token' http://$(HOST):$(PORT)/api/v1/markets"; \
 	echo "  staff login:  http://$(HOST):$(PORT)/login  (admin / cho40-demo-2026)"; \
+	echo "  shell:        set -a; . $(DEMO_SETTINGS); set +a; export DATABASE_URL=$(DEMO_DATABASE_URL)"; \
 	echo ""
-	DATABASE_URL=$(DEMO_DATABASE_URL) SECRET_KEY=$${SECRET_KEY:-$$($(BIN)/python -c 'import secrets; print(secrets.token_hex(32))')} \
-		exec $(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --access-logfile - wsgi:app
+	$(DEMO) exec $(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --access-logfile - wsgi:app
 
 bench: install
 	$(BIN)/python bench/import_vendors.py

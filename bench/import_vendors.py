@@ -80,7 +80,7 @@ def fresh_postgres(url: str) -> str | None:
 def run(url: str, data: bytes) -> tuple[float, dict]:
     """Seconds for one import of data into a fresh market, and the import's answer."""
     upgrade(url)
-    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench"})
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "PAYER_HASH_KEY": "bench"})
     with app.app_context(), get_db().session_scope() as session:
         user = create_user(session, username="bench", role="admin")
         token = issue_token(session, user=user)

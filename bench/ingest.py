@@ -139,7 +139,7 @@ def main() -> None:
     if not shutil.which("wrk"):
         sys.exit("wrk is needed to drive the load: apt-get install wrk")
     url = fresh_database(args.pg)
-    env = os.environ | {"DATABASE_URL": url, "SECRET_KEY": "bench"}
+    env = os.environ | {"DATABASE_URL": url, "SECRET_KEY": "bench", "PAYER_HASH_KEY": "bench"}
     flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
     run([*flask, "db", "upgrade"], env)
     run([*flask, "demo", "seed"], env)

@@ -95,7 +95,7 @@ def market_pdf_seconds(vendors: int) -> tuple[float, int]:
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{tmp}/bench.db"
         upgrade(url)
-        app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench"})
+        app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "PAYER_HASH_KEY": "bench"})
         with app.app_context(), get_db().session_scope() as session:
             admin = create_user(session, username="bench", role="admin")
             token = issue_token(session, user=admin)

@@ -166,7 +166,7 @@ def main() -> None:
         seed_payees(url)
         seconds = load_payments(url, args.payments)
         print(f"loaded {args.payments:,} payments in {seconds:.0f} s")
-    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench"})
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "PAYER_HASH_KEY": "bench"})
     started = time.perf_counter()
     with app.app_context(), get_db().session_scope() as session:
         from payments.rollups import rebuild

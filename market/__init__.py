@@ -2,7 +2,7 @@
 
 from flask import Flask, request
 
-from market import db, errors, hardening, idempotency, migrate, requestlog
+from market import auth, db, errors, hardening, idempotency, migrate, requestlog
 from market.openapi import ErrorStatuses, ProblemApi
 
 API_SPEC = {
@@ -26,7 +26,7 @@ def _require_schema(app: Flask) -> None:
 
 def _register_domains(app: Flask, api: ProblemApi) -> None:
     from demo.cli import demo_cli
-    from market import cli, health, pages
+    from market import cli, health, pages, user_views
     from market.markets.views import blp as markets_blp
     from market.stats import dashboard
     from market.stats.views import blp as stats_blp
@@ -36,6 +36,7 @@ def _register_domains(app: Flask, api: ProblemApi) -> None:
 
     api.register_blueprint(markets_blp)
     api.register_blueprint(stats_blp)
+    api.register_blueprint(user_views.blp)
     dashboard.init_app(app)
     payments_plugin.init_app(app, api)
     vendors_plugin.init_app(app, api)
@@ -58,6 +59,7 @@ def create_app(config: dict | None = None) -> Flask:
     hardening.init_app(app)  # before any route: routes take its id converter
     api = ProblemApi(app, spec_kwargs=API_SPEC | {"extra_plugins": [ErrorStatuses()]})
     errors.init_app(app)
+    auth.init_app(app)
     _register_swagger_assets(app)
     _require_schema(app)
     idempotency.init_app(app)

@@ -1,15 +1,19 @@
-"""Who is calling: bearer tokens for the API, a signed session cookie for staff pages."""
+"""Who is calling: bearer tokens for the API, a login session for staff pages, and the client's
+address behind the trusted proxies."""
 
 from collections.abc import Callable
 from functools import wraps
 
-from flask import g, request, session
+from flask import Flask, g, request, session
+from flask.sessions import SecureCookieSessionInterface
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from market.db import get_session
 from market.errors import Forbidden, Unauthorized
-from market.users import User, user_for_token
+from market.users import User, user_for_session, user_for_token
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+SESSION_KEY = "login"  # the login session's key inside the signed cookie
 
 
 def current_user() -> User | None:
@@ -25,9 +29,8 @@ def current_user() -> User | None:
         user = user_for_token(get_session(), token.strip())
         if user is None:
             raise Unauthorized("The token is unknown or revoked.")
-    elif request.method in SAFE_METHODS and session.get("user_id"):
-        candidate = get_session().get(User, session["user_id"])
-        user = candidate if candidate is not None and candidate.active else None
+    elif request.method in SAFE_METHODS and isinstance(session.get(SESSION_KEY), str):
+        user = user_for_session(get_session(), session[SESSION_KEY])
     g.user = user
     return user
 
@@ -53,3 +56,19 @@ def require(*roles: str) -> Callable:
 def caller() -> User:
     """The authenticated caller of a view guarded by require()."""
     return g.user
+
+
+class SessionCookie(SecureCookieSessionInterface):
+    """The signed session cookie, marked Secure whenever the request came over HTTPS."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        """Secure when configured so, or when this request (as the proxy saw it) is HTTPS."""
+        return bool(app.config["SESSION_COOKIE_SECURE"]) or request.is_secure
+
+
+def init_app(app: Flask) -> None:
+    """Trust TRUSTED_PROXIES proxies for the client's address and scheme; the session cookie."""
+    proxies = int(app.config["TRUSTED_PROXIES"])
+    if proxies > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
+    app.session_interface = SessionCookie()

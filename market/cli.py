@@ -1,4 +1,5 @@
-"""Flask CLI: db upgrade, users create / token / set-password, markets create."""
+"""Flask CLI: db upgrade, users create / token / tokens / revoke / set-password / deactivate,
+markets create."""
 
 import click
 from flask import Flask, current_app
@@ -9,7 +10,18 @@ from market import migrate
 from market.db import get_db
 from market.errors import AppError
 from market.markets import service as markets
-from market.users import ROLES, User, create_user, issue_token, set_password
+from market.users import (
+    ROLES,
+    ApiToken,
+    change_password,
+    create_user,
+    deactivate_user,
+    get_user,
+    hash_token,
+    issue_token,
+    revoke_token,
+    tokens_of,
+)
 
 db_cli = AppGroup("db", help="Database schema.")
 users_cli = AppGroup("users", help="Users and API tokens.")
@@ -72,33 +84,78 @@ def users_create(role, username, market, vendor, school, password) -> None:
                 **_scope(session, market, vendor, school),
             )
             token = issue_token(session, user=user, label="cli")
+            token_id = _token_id(session, token)
     except AppError as error:
         fail_on_app_error(error)
-    click.echo(f"created {role} {username}")
+    click.echo(f"created {role} {username} (token id {token_id})")
     click.echo(token)
+
+
+def _token_id(session, token: str) -> int:
+    return session.scalar(select(ApiToken.id).where(ApiToken.token_hash == hash_token(token)))
 
 
 @users_cli.command("token")
 @click.option("--username", required=True)
 def users_token(username: str) -> None:
     """Issue another API token for an existing user (printed alone on the last line)."""
-    with get_db().session_scope() as session:
-        user = session.execute(select(User).where(User.username == username)).scalar_one_or_none()
-        if user is None:
-            raise click.ClickException(f"no user {username}")
-        token = issue_token(session, user=user, label="cli")
+    try:
+        with get_db().session_scope() as session:
+            user = get_user(session, username=username)
+            token = issue_token(session, user=user, label="cli")
+            token_id = _token_id(session, token)
+    except AppError as error:
+        fail_on_app_error(error)
+    click.echo(f"token id {token_id}")
     click.echo(token)
+
+
+@users_cli.command("tokens")
+@click.option("--username", required=True)
+def users_tokens(username: str) -> None:
+    """List a user's API tokens: id, label, created, revoked (never the token itself)."""
+    try:
+        with get_db().session_scope() as session:
+            tokens = tokens_of(session, user=get_user(session, username=username))
+    except AppError as error:
+        fail_on_app_error(error)
+    for token in tokens:
+        revoked = f"revoked {token.revoked_at:%Y-%m-%d %H:%M}Z" if token.revoked_at else "active"
+        click.echo(f"{token.id}\t{token.label or '-'}\t{token.created_at:%Y-%m-%d}\t{revoked}")
+
+
+@users_cli.command("revoke")
+@click.option("--token-id", type=int, required=True)
+def users_revoke(token_id: int) -> None:
+    """Revoke one API token: it is refused from the next request on."""
+    try:
+        with get_db().session_scope() as session:
+            revoke_token(session, actor=None, token_id=token_id)
+    except AppError as error:
+        fail_on_app_error(error)
+    click.echo(f"token {token_id} revoked")
+
+
+@users_cli.command("deactivate")
+@click.option("--username", required=True)
+def users_deactivate(username: str) -> None:
+    """Refuse a user from now on: every API token revoked, every login session ended."""
+    try:
+        with get_db().session_scope() as session:
+            deactivate_user(session, actor=None, user=get_user(session, username=username))
+    except AppError as error:
+        fail_on_app_error(error)
+    click.echo(f"user {username} deactivated")
 
 
 @users_cli.command("set-password")
 @click.option("--username", required=True)
 @click.password_option()
 def users_set_password(username: str, password: str) -> None:
-    """Set the password a user logs in to the staff pages with."""
+    """Set the password a user logs in to the staff pages with; ends the user's sessions."""
     try:
         with get_db().session_scope() as session:
-            user = session.execute(select(User).where(User.username == username)).scalar_one()
-            set_password(user, password)
+            change_password(session, user=get_user(session, username=username), password=password)
     except AppError as error:
         fail_on_app_error(error)
     click.echo("password set")

@@ -1,7 +1,8 @@
 """Idempotency-Key: the same key and request replay the first answer; another request is 409.
 
 The key is claimed in the request's own transaction, so it is stored exactly when the request's
-writes are, and a failed request (≥ 400) leaves no key behind: it may simply be retried."""
+writes are, and a failed request (≥ 400) leaves no key behind: it may simply be retried. Nothing
+is replayed before the caller is authenticated: a revoked token gets 401, not the stored answer."""
 
 import hashlib
 from datetime import datetime
@@ -11,6 +12,7 @@ from sqlalchemy import String, Text, UniqueConstraint, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
+from market.auth import current_user
 from market.db import Base, BigId, get_session, utcnow
 from market.errors import Conflict, ValidationFailed
 
@@ -68,6 +70,7 @@ def _claim():
         return None
     if not (0 < len(key) <= 255 and key.isascii() and key.isprintable()):
         raise ValidationFailed.on(HEADER, "1 to 255 printable ASCII characters")
+    current_user()  # raises Unauthorized for a revoked, unknown or malformed credential
     scope, request_hash = _fingerprint()
     session = get_session()
     lookup = select(IdempotencyKey).where(IdempotencyKey.scope == scope, IdempotencyKey.key == key)

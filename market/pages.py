@@ -5,11 +5,17 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, abort, redirect, render_template, request, session, url_for
 
-from market.auth import current_user
-from market.db import get_session
-from market.users import authenticate
+from market.auth import SESSION_KEY, current_user
+from market.db import get_db, get_session
+from market.ratelimit import count_attempt, forgive
+from market.users import authenticate, end_session, start_session
 
 bp = Blueprint("pages", __name__, template_folder="templates")
+LOGIN_WINDOW = 15 * 60
+MAX_PER_USERNAME = 10  # wrong passwords for one username in 15 minutes
+MAX_PER_CLIENT = 30  # wrong passwords from one address in 15 minutes
+WRONG = "Sai tên đăng nhập hoặc mật khẩu."
+TOO_MANY = "Bạn đã thử quá nhiều lần. Vui lòng thử lại sau 15 phút."
 
 
 def csrf_token() -> str:
@@ -38,28 +44,53 @@ def home():
     return render_template("home.html", user=current_user())
 
 
+def _attempt_login(username: str, password: str):
+    """The user, or the error to show with its status."""
+    attempt = count_attempt(
+        {
+            f"login:user:{username.casefold()}": MAX_PER_USERNAME,
+            f"login:client:{request.remote_addr}": MAX_PER_CLIENT,
+        },
+        seconds=LOGIN_WINDOW,
+    )
+    if attempt is None:
+        return None, TOO_MANY, 429
+    # Its own session: the request's stays unused, so no request holds two pooled connections.
+    with get_db().session_scope() as db_session:
+        user = authenticate(db_session, username=username, password=password)
+    if user is None:
+        return None, WRONG, 401
+    forgive(attempt)  # only wrong passwords count towards the limit
+    return user, None, 200
+
+
+def _end_this_session() -> None:
+    if isinstance(session.get(SESSION_KEY), str):
+        end_session(get_session(), key=session[SESSION_KEY])
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     """The staff login form."""
-    error = None
+    error, status = None, 200
     if request.method == "POST":
         _check_csrf()
         username = request.form.get("username", "")[:80]
         password = request.form.get("password", "")[:200]
-        user = authenticate(get_session(), username=username, password=password)
+        user, error, status = _attempt_login(username, password)
         if user is not None:
+            _end_this_session()  # a new sign-in never leaves the old key alive
             session.clear()
-            session["user_id"] = user.id
+            session[SESSION_KEY] = start_session(get_session(), user=user)
             return redirect(_safe_next(request.args.get("next")))
-        error = "Sai tên đăng nhập hoặc mật khẩu."
-    status = 401 if error else 200
     return render_template("login.html", error=error, csrf=csrf_token()), status
 
 
 @bp.post("/logout")
 def logout():
-    """End the staff session."""
+    """End the staff session, on the server too: its cookie no longer signs anyone in."""
     _check_csrf()
+    _end_this_session()
     session.clear()
     return redirect(url_for("pages.login"))
 

@@ -6,11 +6,13 @@ from datetime import datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import CheckConstraint, ForeignKey, String, select
+from sqlalchemy import CheckConstraint, ForeignKey, String, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
+from market import audit
 from market.db import Base, BigId, utcnow
-from market.errors import Conflict, ValidationFailed
+from market.errors import Conflict, NotFound, ValidationFailed
+from market.pagination import Page, paginate
 
 ROLES = ("admin", "market_manager", "vendor", "school_admin", "bank_staff")
 TOKEN_PREFIX = "cho40_"
@@ -54,6 +56,19 @@ class ApiToken(Base):
     revoked_at: Mapped[datetime | None]
 
     user: Mapped[User] = relationship(back_populates="tokens")
+
+
+class LoginSession(Base):
+    """A signed-in browser: the cookie carries a random key whose hash is stored here, so a
+    session can be ended on the server (logout, new password, deactivation)."""
+
+    __tablename__ = "login_sessions"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ended_at: Mapped[datetime | None]
 
 
 def hash_token(token: str) -> str:
@@ -114,6 +129,12 @@ def set_password(user: User, password: str) -> None:
     user.password_hash = _hasher.hash(password)
 
 
+def change_password(session: Session, *, user: User, password: str) -> None:
+    """Set a new password and end every session signed in with the old one."""
+    set_password(user, password)
+    end_sessions(session, user=user)
+
+
 def authenticate(session: Session, *, username: str, password: str) -> User | None:
     """The active user with this username and password, or None."""
     user = session.execute(select(User).where(User.username == username)).scalar_one_or_none()
@@ -121,3 +142,105 @@ def authenticate(session: Session, *, username: str, password: str) -> User | No
         _hasher.hash(password)  # same cost whether or not the user exists
         return None
     return user if user.active and user.check_password(password) else None
+
+
+def start_session(session: Session, *, user: User) -> str:
+    """Record a signed-in browser for user; the key (in clear) goes into its cookie."""
+    key = secrets.token_urlsafe(32)
+    session.add(LoginSession(user_id=user.id, key_hash=hash_token(key)))
+    session.flush()
+    return key
+
+
+def user_for_session(session: Session, key: str) -> User | None:
+    """The active user of an unended login session, or None."""
+    row = session.execute(
+        select(User)
+        .join(LoginSession, LoginSession.user_id == User.id)
+        .where(LoginSession.key_hash == hash_token(key), LoginSession.ended_at.is_(None))
+    ).scalar_one_or_none()
+    return row if row is not None and row.active else None
+
+
+def end_session(session: Session, *, key: str) -> None:
+    """End the login session whose cookie holds key (logout)."""
+    session.execute(
+        update(LoginSession)
+        .where(LoginSession.key_hash == hash_token(key), LoginSession.ended_at.is_(None))
+        .values(ended_at=utcnow())
+    )
+
+
+def end_sessions(session: Session, *, user: User) -> None:
+    """End every login session of user."""
+    session.execute(
+        update(LoginSession)
+        .where(LoginSession.user_id == user.id, LoginSession.ended_at.is_(None))
+        .values(ended_at=utcnow())
+    )
+
+
+def get_user(session: Session, *, user_id: int | None = None, username: str | None = None) -> User:
+    """The user with this id or username, or 404."""
+    where = User.id == user_id if username is None else User.username == username
+    user = session.execute(select(User).where(where)).scalar_one_or_none()
+    if user is None:
+        raise NotFound(f"no user {username if username is not None else user_id}")
+    return user
+
+
+def deactivate_user(session: Session, *, actor: User | None, user: User) -> User:
+    """Refuse user from now on: every token revoked, every session ended (idempotent)."""
+    if actor is not None and actor.id == user.id:
+        raise Conflict("You cannot deactivate yourself; ask another admin.")
+    now = utcnow()
+    revoked = session.execute(
+        update(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=now)
+    ).rowcount
+    end_sessions(session, user=user)
+    if user.active or revoked:
+        audit.record(
+            session,
+            actor_id=actor.id if actor else None,
+            entity="user",
+            entity_id=user.id,
+            action="deactivate",
+            changes={"active": [user.active, False], "revoked_tokens": [0, revoked]},
+        )
+    user.active = False
+    session.flush()
+    return user
+
+
+def revoke_token(session: Session, *, actor: User | None, token_id: int) -> ApiToken:
+    """Revoke one API token (idempotent); a caller other than an admin only its own, else 404."""
+    token = session.get(ApiToken, token_id)
+    visible = actor is None or actor.role == "admin" or (token and token.user_id == actor.id)
+    if token is None or not visible:
+        raise NotFound(f"no token {token_id}")
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+        audit.record(
+            session,
+            actor_id=actor.id if actor else None,
+            entity="api_token",
+            entity_id=token.id,
+            action="revoke",
+            changes={"revoked": [False, True]},
+        )
+        session.flush()
+    return token
+
+
+def tokens_of(session: Session, *, user: User) -> list[ApiToken]:
+    """The API tokens of user, oldest first (their hashes never leave the database)."""
+    return list(
+        session.scalars(select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id))
+    )
+
+
+def list_users(session: Session, *, limit: int, after: int | None) -> Page:
+    """Every user, by id."""
+    return paginate(session, select(User), User.id, limit=limit, after=after)

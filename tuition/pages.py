@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from market.db import get_db, get_session
 from market.money import format_vnd
-from market.ratelimit import failures, record_failure
+from market.ratelimit import count_attempt, forgive
 from payments.qrimage import qr_png
 from tuition.invoices import PAYABLE, invoice_payload
 from tuition.models import Invoice, School, Student
@@ -55,21 +55,22 @@ def pay():
     form = {
         k: (request.form.get(k) or "").strip().upper()[:30] for k in ("school", "student", "phone")
     }
-    student_key = f"pay:student:{form['school']}:{form['student']}"
-    client_key = f"pay:client:{request.remote_addr}"
-    if (
-        failures(student_key, seconds=WINDOW) >= MAX_PER_STUDENT
-        or failures(client_key, seconds=WINDOW) >= MAX_PER_CLIENT
-    ):
+    attempt = count_attempt(
+        {
+            f"pay:student:{form['school']}:{form['student']}": MAX_PER_STUDENT,
+            f"pay:client:{request.remote_addr}": MAX_PER_CLIENT,
+        },
+        seconds=WINDOW,
+    )
+    if attempt is None:
         return render_template("pay.html", form=form, error="too_many"), 429
-    # Read in a session of its own: the failure count below must be committed even though
-    # this request answers 404 (and so rolls its own session back).
+    # Read in a session of its own, so that no request holds two pooled connections at once.
     with get_db().session_scope() as session:
         student = _lookup(session, form["school"], form["student"], form["phone"])
         found = _open_invoices(session, student) if student else None
     if student is None:
-        record_failure(student_key, client_key, seconds=WINDOW)
         return render_template("pay.html", form=form, error="not_found"), 404
+    forgive(attempt)  # only wrong answers count towards the limit
     return render_template("pay.html", form=form, invoices=found, student_code=form["student"])
 
 

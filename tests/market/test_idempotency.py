@@ -5,6 +5,7 @@ import io
 from sqlalchemy import func, select
 
 from market.markets.models import Market
+from market.users import revoke_token
 from tests.factories import bearer, make_market, make_user
 from vendors.models import Vendor
 
@@ -72,3 +73,24 @@ def test_a_silly_key_is_422(client, session):
     headers = bearer(make_user(session, "admin")[1]) | {"Idempotency-Key": "x" * 300}
     response = client.post("/api/v1/markets", json={"code": "CHO-A", "name": "A"}, headers=headers)
     assert response.status_code == 422 and "Idempotency-Key" in response.json["errors"]
+
+
+def test_a_revoked_token_replaying_its_key_gets_401_not_the_stored_answer(client, session):
+    user, token = make_user(session, "admin")
+    headers = bearer(token) | {"Idempotency-Key": "k-revoked"}
+    body = {"code": "CHO-IDEM", "name": "Chợ Một Lần"}
+    assert client.post("/api/v1/markets", json=body, headers=headers).status_code == 201
+    revoke_token(session, actor=None, token_id=user.tokens[0].id)
+    again = client.post("/api/v1/markets", json=body, headers=headers)
+    assert again.status_code == 401
+    assert "Idempotent-Replayed" not in again.headers and "CHO-IDEM" not in again.text
+
+
+def test_a_deactivated_users_key_is_not_replayed_either(client, session):
+    user, token = make_user(session, "admin")
+    headers = bearer(token) | {"Idempotency-Key": "k-gone"}
+    body = {"code": "CHO-IDEM", "name": "Chợ Một Lần"}
+    assert client.post("/api/v1/markets", json=body, headers=headers).status_code == 201
+    user.active = False
+    session.flush()
+    assert client.post("/api/v1/markets", json=body, headers=headers).status_code == 401

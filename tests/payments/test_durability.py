@@ -33,7 +33,11 @@ def free_port() -> int:
 
 
 def start_server(url: str, port: int, log: Path) -> subprocess.Popen:
-    env = os.environ | {"DATABASE_URL": url, "SECRET_KEY": "durability-test"}
+    env = os.environ | {
+        "DATABASE_URL": url,
+        "SECRET_KEY": "durability-test",
+        "PAYER_HASH_KEY": "durability-test",
+    }
     with log.open("ab") as output:  # the child keeps its own copy of the descriptor
         process = subprocess.Popen(
             [
