@@ -32,11 +32,16 @@ class Target:
     account_number: str
 
 
+class Unpayable(Exception):
+    """Raised by a target finder for a known reference that takes no payment (a void
+    invoice); the message says why, and the transfer is left for a person to resolve."""
+
+
 # The bank BIN (None when the provider does not say) and account number of a credit, as the
 # bound parameters of every payee query.
 CREDIT_BIN = cast(bindparam("credit_bin", type_=String), String)
 CREDIT_ACCOUNT = bindparam("credit_account", type_=String)
-# (session, reference) -> the target with that reference, or None
+# (session, reference) -> the target with that reference, or None; raises Unpayable
 TargetFinder = Callable[[Session, str], Target | None]
 # (session, target id, signed amount, payment id) -> None: count a payment (or its reversal,
 # with a negative amount) on the target; the payment id lets the target keep a receipt
