@@ -8,6 +8,7 @@ from market.errors import Conflict, NotFound
 from market.pagination import Page, paginate
 from market.users import User
 from payments import ledger, qr
+from payments.models import Payment
 from payments.registry import CREDIT_ACCOUNT, CREDIT_BIN, Payee, Target, Unpayable
 from tuition.models import FeePlan, Invoice, Receipt, ReceiptCounter, School, Student
 
@@ -78,8 +79,9 @@ def _next_receipt_number(session: Session, school_id: int, school_year: str) -> 
 
 
 def apply_to_invoice(session: Session, invoice_id: int, amount: int, payment_id: int) -> None:
-    """Count amount on the invoice in one statement (simultaneous payments all count); a
-    payment gets the school year's next receipt number."""
+    """Count amount on the invoice in one statement (simultaneous payments all count): a
+    payment gets the school year's next receipt number; a reversal (negative amount, the
+    reversing record's id) cancels the receipt of the payment it reverses."""
     paid = Invoice.paid_amount + amount
     status = case(
         (paid <= 0, case((Invoice.total_amount == 0, "paid"), else_="open")),
@@ -97,6 +99,8 @@ def apply_to_invoice(session: Session, invoice_id: int, amount: int, payment_id:
         if row is None:  # callers lock the invoice first: this is a bug, never silent
             raise Conflict(f"invoice {invoice_id} is void: it takes no payment")
         _issue_receipt(session, invoice_id, amount, payment_id, *row)
+    else:
+        _cancel_receipt(session, payment_id)
     session.expire_all()
 
 
@@ -116,6 +120,20 @@ def _issue_receipt(session, invoice_id, amount, payment_id, school_id, plan_id, 
                 "balance_after": balance,
             }
         ],
+    )
+
+
+def _cancel_receipt(session: Session, reversal_id: int) -> None:
+    """The reversed payment's receipt is marked cancelled (its number is never given again)."""
+    reversed_id, reason, moment = session.execute(
+        select(Payment.reverses_id, Payment.reason, Payment.occurred_at).where(
+            Payment.id == reversal_id
+        )
+    ).one()
+    session.execute(
+        update(Receipt)
+        .where(Receipt.payment_id == reversed_id, Receipt.cancelled_at.is_(None))
+        .values(cancelled_at=moment, cancel_reason=reason, reversal_id=reversal_id)
     )
 
 

@@ -1,17 +1,21 @@
-"""a payer of several kinds of payee counted once
+"""cancelled receipts; a payer of several kinds of payee counted once
 
 Revision ID: 0010
 Revises: 0007
 Create Date: 2026-11-28 10:00:00
 
-Distinct payers were counted per kind of payee and summed, so someone who paid a stall and
-a school counted twice: payer periods and payer counts gain rows under the kind '*' (any
-payee), refilled here from the per-kind rows.
+A reversed payment's receipt is marked cancelled (when, why, by which reversing record),
+never deleted, so its number stays taken. Distinct payers were counted per kind of payee
+and summed, so someone who paid a stall and a school counted twice: payer periods and payer
+counts gain rows under the kind '*' (any payee), refilled here from the per-kind rows.
 """
 
 from collections.abc import Sequence
 
+import sqlalchemy as sa
 from alembic import op
+
+import market.db
 
 revision: str = "0010"
 down_revision: str | None = "0007"
@@ -22,6 +26,17 @@ ANY_PAYEE = "*"
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("receipts", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("cancelled_at", market.db.UTCDateTime(timezone=True), nullable=True)
+        )
+        batch_op.add_column(sa.Column("cancel_reason", sa.String(length=500), nullable=True))
+        batch_op.add_column(
+            sa.Column("reversal_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"))
+        )
+        batch_op.create_foreign_key(
+            batch_op.f("fk_receipts_reversal_id_payments"), "payments", ["reversal_id"], ["id"]
+        )
     op.execute(
         "INSERT INTO payer_periods (period, payee_type, payer_hash, payments)"
         f" SELECT period, '{ANY_PAYEE}', payer_hash, sum(payments) FROM payer_periods"
@@ -39,3 +54,8 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.execute(f"DELETE FROM payer_counts WHERE payee_type = '{ANY_PAYEE}'")
     op.execute(f"DELETE FROM payer_periods WHERE payee_type = '{ANY_PAYEE}'")
+    with op.batch_alter_table("receipts", schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f("fk_receipts_reversal_id_payments"), type_="foreignkey")
+        batch_op.drop_column("reversal_id")
+        batch_op.drop_column("cancel_reason")
+        batch_op.drop_column("cancelled_at")
