@@ -18,7 +18,7 @@ from payments import limits
 from payments.models import Provider, UnsettledPayment, provider_fee
 from payments.providers.base import Transfer
 from payments.reference import find_references
-from payments.registry import Payee, Target, registry
+from payments.registry import Payee, Target, Unpayable, registry
 from payments.store import known_payment_id, store_payment
 
 log = logging.getLogger(__name__)
@@ -41,7 +41,11 @@ class Match:
 
 def _target_for(session: Session, transfer: Transfer, notes: list[str]) -> Target | None:
     for reference in find_references(transfer.description, prefixes=registry.target_finders):
-        target = registry.target_finders[reference[:2]](session, reference)
+        try:
+            target = registry.target_finders[reference[:2]](session, reference)
+        except Unpayable as refusal:
+            notes.append(str(refusal))
+            continue
         if target is None:
             notes.append(f"reference {reference} is unknown")
         elif target.account_number.upper() != transfer.credit_account.upper() or (

@@ -35,6 +35,11 @@ class Target:
     paid: bool = False  # takes no more payments (a payment request is paid once)
 
 
+class Unpayable(Exception):
+    """Raised by a target finder for a known reference that takes no payment (a void
+    invoice); the message says why, and the transfer is left for a person to resolve."""
+
+
 # The bank BIN (None when the provider does not say) and account number of a credit, as the
 # bound parameters of every payee query. Banks read an account's letters case-insensitively
 # and payees register them as given: a payee query compares account_of(its column), indexed
@@ -48,7 +53,7 @@ def account_of(column: ColumnElement) -> ColumnElement:
     return func.upper(column)
 
 
-# (session, reference) -> the target with that reference, or None
+# (session, reference) -> the target with that reference, or None; raises Unpayable
 TargetFinder = Callable[[Session, str], Target | None]
 # (session, target id, signed amount, payment id) -> None: count a payment (or its reversal,
 # with a negative amount) on the target; the payment id lets the target keep a receipt

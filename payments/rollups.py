@@ -2,7 +2,8 @@
 
 Per payee, provider and method: transactions and value per business day and per month (a
 reversal takes its payment back on the payment's own day, so reversed payments never count);
-distinct payers per month and year (by keyed hash); payer banks per month. Statistics read
+distinct payers per month and year (by keyed hash), per kind of payee and for any kind;
+payer banks per month. Statistics read
 these small tables and never scan the payments table."""
 
 from datetime import date
@@ -48,9 +49,14 @@ class MonthRollup(Base):
     amount: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
+# Someone who pays a stall and a school is one payer: besides each kind of payee, every
+# payer is counted under this one, which stands for payees of any kind.
+ANY_PAYEE = "*"
+
+
 class PayerPeriod(Base):
-    """How many live payments a payer made to a kind of payee in a month ('M2026-11') or a
-    year ('Y2026'); a payer counts while this is above zero."""
+    """How many live payments a payer made to a kind of payee (or to any: ANY_PAYEE) in a
+    month ('M2026-11') or a year ('Y2026'); a payer counts while this is above zero."""
 
     __tablename__ = "payer_periods"
 
@@ -66,8 +72,8 @@ SHARDS = 16
 
 
 class PayerCount(Base):
-    """Payers counted in a period, per kind of payee, in shards by the payer hash's first
-    hex digit."""
+    """Payers counted in a period, per kind of payee and for any kind (ANY_PAYEE), in shards
+    by the payer hash's first hex digit."""
 
     __tablename__ = "payer_counts"
 
@@ -115,11 +121,11 @@ r_day AS (
   SET payment_count = r.payment_count + excluded.payment_count
 ), r_payer AS (
   INSERT INTO payer_periods AS r (period, payee_type, payer_hash, payments)
-  SELECT 'M' || to_char(business_date, 'YYYY-MM'), payee_type, payer_hash, sign FROM src
-  WHERE payer_hash IS NOT NULL
-  UNION ALL
-  SELECT 'Y' || to_char(business_date, 'YYYY'), payee_type, payer_hash, sign FROM src
-  WHERE payer_hash IS NOT NULL
+  SELECT per.period, kind.payee_type, src.payer_hash, src.sign FROM src
+  CROSS JOIN LATERAL (VALUES ('M' || to_char(src.business_date, 'YYYY-MM')),
+                             ('Y' || to_char(src.business_date, 'YYYY'))) AS per (period)
+  CROSS JOIN LATERAL (VALUES (src.payee_type), ('{ANY_PAYEE}')) AS kind (payee_type)
+  WHERE src.payer_hash IS NOT NULL
   ON CONFLICT (period, payee_type, payer_hash) DO UPDATE
   SET payments = r.payments + excluded.payments
   RETURNING period, payee_type, payer_hash, payments
@@ -200,7 +206,8 @@ def account(
         _upsert(session, BankMonth, keys, {"payment_count": sign})
     if payer_hash:
         for period in (f"M{month:%Y-%m}", f"Y{month:%Y}"):
-            _payer(session, period, payee_type, payer_hash, sign)
+            for kind in (payee_type, ANY_PAYEE):
+                _payer(session, period, kind, payer_hash, sign)
 
 
 def account_payment(session: Session, payment: Payment, sign: int = 1) -> None:
@@ -278,14 +285,16 @@ def rebuild(session: Session) -> None:
     )
     for prefix, period_text in (("M", month_text), ("Y", year_text)):
         period = (literal(prefix) + period_text).label("period")
-        session.execute(
-            insert(PayerPeriod).from_select(
-                ["period", "payee_type", "payer_hash", "payments"],
-                select(period, live.c.payee_type, live.c.payer_hash, func.count())
-                .where(live.c.payer_hash.is_not(None))
-                .group_by(period, live.c.payee_type, live.c.payer_hash),
+        # each kind of payee, then any kind (a constant: not a grouping key)
+        for kind, keys in ((live.c.payee_type, [live.c.payee_type]), (literal(ANY_PAYEE), [])):
+            session.execute(
+                insert(PayerPeriod).from_select(
+                    ["period", "payee_type", "payer_hash", "payments"],
+                    select(period, kind, live.c.payer_hash, func.count())
+                    .where(live.c.payer_hash.is_not(None))
+                    .group_by(period, *keys, live.c.payer_hash),
+                )
             )
-        )
     payer_shard = func.substr(PayerPeriod.payer_hash, 1, 1).label("shard")
     session.execute(
         insert(PayerCount).from_select(

@@ -11,10 +11,11 @@ from payments.schemas import PaymentDetailSchema
 from tuition import invoices, reports, schools
 from tuition.schemas import (
     CashSchema,
+    InvoiceDetailSchema,
     InvoicePageSchema,
     InvoiceQuerySchema,
-    InvoiceSchema,
     OutstandingSchema,
+    ReceiptSchema,
     ReportQuerySchema,
     VoidSchema,
 )
@@ -38,9 +39,9 @@ def list_invoices(query):
 
 @blp.get("/invoices/<reference>")
 @require(*schools.STAFF)
-@blp.response(200, InvoiceSchema)
+@blp.response(200, InvoiceDetailSchema)
 def get_invoice(reference):
-    """An invoice with its lines, what was paid and the balance."""
+    """An invoice with its lines, what was paid, the balance and its receipts."""
     return invoices.get_invoice(get_session(), actor=caller(), reference=reference)
 
 
@@ -71,10 +72,18 @@ def record_cash(body, reference):
 @blp.post("/invoices/<reference>/void")
 @require(*schools.STAFF)
 @blp.arguments(VoidSchema)
-@blp.response(200, InvoiceSchema)
+@blp.response(200, InvoiceDetailSchema)
 def void_invoice(body, reference):
     """Cancel an invoice on which nothing was paid."""
     return invoices.void_invoice(get_session(), actor=caller(), reference=reference, **body)
+
+
+@blp.get("/payments/<int:payment_id>/receipt")
+@require(*schools.STAFF)
+@blp.response(200, ReceiptSchema)
+def receipt_details(payment_id):
+    """A payment's receipt: its number, and whether it was cancelled (payment reversed)."""
+    return invoices.receipt_for(get_session(), actor=caller(), payment_id=payment_id)
 
 
 @blp.get("/payments/<int:payment_id>/receipt.pdf")

@@ -8,7 +8,8 @@ from market.errors import Conflict, NotFound
 from market.pagination import Page, paginate
 from market.users import User
 from payments import ledger, qr
-from payments.registry import CREDIT_ACCOUNT, CREDIT_BIN, Payee, Target, account_of
+from payments.models import Payment
+from payments.registry import CREDIT_ACCOUNT, CREDIT_BIN, Payee, Target, Unpayable, account_of
 from tuition.models import FeePlan, Invoice, Receipt, ReceiptCounter, School, Student
 
 PAYABLE = ("open", "partially_paid")
@@ -31,12 +32,26 @@ def _target(session: Session, invoice: Invoice) -> Target:
     )
 
 
-def find_invoice(session: Session, reference: str) -> Target | None:
-    """The live invoice with this reference as a payment target, or None."""
-    invoice = session.execute(
-        select(Invoice).where(Invoice.reference == reference, Invoice.status != "void")
+def _locked(session: Session, reference: str) -> Invoice | None:
+    # The row stays locked until the payment's transaction ends, so a void cannot slip in
+    # between the check and the payment (nor a payment between a void's check and its write).
+    return session.execute(
+        select(Invoice)
+        .where(Invoice.reference == reference)
+        .with_for_update(of=Invoice)
+        .execution_options(populate_existing=True)
     ).scalar_one_or_none()
-    return _target(session, invoice) if invoice else None
+
+
+def find_invoice(session: Session, reference: str) -> Target | None:
+    """The invoice with this reference as a payment target, locked until the payment is
+    written; None when unknown; Unpayable when it is void."""
+    invoice = _locked(session, reference)
+    if invoice is None:
+        return None
+    if invoice.status == "void":
+        raise Unpayable(f"invoice {reference} is void")
+    return _target(session, invoice)
 
 
 # The schools whose fee account was credited: a payee that needs an invoice to match.
@@ -64,8 +79,9 @@ def _next_receipt_number(session: Session, school_id: int, school_year: str) -> 
 
 
 def apply_to_invoice(session: Session, invoice_id: int, amount: int, payment_id: int) -> None:
-    """Count amount on the invoice in one statement (simultaneous payments all count); a
-    payment gets the school year's next receipt number."""
+    """Count amount on the invoice in one statement (simultaneous payments all count): a
+    payment gets the school year's next receipt number; a reversal (negative amount, the
+    reversing record's id) cancels the receipt of the payment it reverses."""
     paid = Invoice.paid_amount + amount
     status = case(
         (paid <= 0, case((Invoice.total_amount == 0, "paid"), else_="open")),
@@ -79,9 +95,16 @@ def apply_to_invoice(session: Session, invoice_id: int, amount: int, payment_id:
         .values(paid_amount=paid, status=status)
         .returning(Invoice.school_id, Invoice.plan_id, Invoice.total_amount - Invoice.paid_amount)
     ).one_or_none()
-    if row is None or amount <= 0:
-        return
-    school_id, plan_id, balance = row
+    if amount > 0:
+        if row is None:  # callers lock the invoice first: this is a bug, never silent
+            raise Conflict(f"invoice {invoice_id} is void: it takes no payment")
+        _issue_receipt(session, invoice_id, amount, payment_id, *row)
+    else:
+        _cancel_receipt(session, payment_id)
+    session.expire_all()
+
+
+def _issue_receipt(session, invoice_id, amount, payment_id, school_id, plan_id, balance) -> None:
     year = session.execute(select(FeePlan.school_year).where(FeePlan.id == plan_id)).scalar_one()
     number = _next_receipt_number(session, school_id, year)
     session.execute(
@@ -98,14 +121,31 @@ def apply_to_invoice(session: Session, invoice_id: int, amount: int, payment_id:
             }
         ],
     )
-    session.expire_all()
 
 
-def get_invoice(session: Session, *, actor: User, reference: str) -> Invoice:
-    """An invoice of a school the actor may act on (404 otherwise)."""
-    invoice = session.execute(
-        select(Invoice).where(Invoice.reference == reference.upper())
-    ).scalar_one_or_none()
+def _cancel_receipt(session: Session, reversal_id: int) -> None:
+    """The reversed payment's receipt is marked cancelled (its number is never given again)."""
+    reversed_id, reason, moment = session.execute(
+        select(Payment.reverses_id, Payment.reason, Payment.occurred_at).where(
+            Payment.id == reversal_id
+        )
+    ).one()
+    session.execute(
+        update(Receipt)
+        .where(Receipt.payment_id == reversed_id, Receipt.cancelled_at.is_(None))
+        .values(cancelled_at=moment, cancel_reason=reason, reversal_id=reversal_id)
+    )
+
+
+def get_invoice(session: Session, *, actor: User, reference: str, lock: bool = False) -> Invoice:
+    """An invoice of a school the actor may act on (404 otherwise); with lock, locked until
+    the transaction ends (for a write that depends on its state)."""
+    if lock:
+        invoice = _locked(session, reference.upper())
+    else:
+        invoice = session.execute(
+            select(Invoice).where(Invoice.reference == reference.upper())
+        ).scalar_one_or_none()
     if invoice is None or not (
         actor.role == "admin"
         or (actor.role == "school_admin" and actor.school_id == invoice.school_id)
@@ -155,7 +195,7 @@ def record_cash(
     session: Session, *, actor: User, reference: str, amount: int, note: str | None = None
 ) -> object:
     """Cash the accountant received for an invoice, recorded as a payment (method cash)."""
-    invoice = get_invoice(session, actor=actor, reference=reference)
+    invoice = get_invoice(session, actor=actor, reference=reference, lock=True)
     if invoice.status == "void":
         raise Conflict(f"invoice {invoice.reference} is void")
     return ledger.record_cash(
@@ -170,7 +210,7 @@ def record_cash(
 
 def assign_invoice(session: Session, actor: User, value: str) -> tuple[Payee, Target]:
     """An unmatched transfer given to an invoice of the actor's school."""
-    invoice = get_invoice(session, actor=actor, reference=value.strip())
+    invoice = get_invoice(session, actor=actor, reference=value.strip(), lock=True)
     if invoice.status == "void":
         raise Conflict(f"invoice {invoice.reference} is void")
     target = _target(session, invoice)
@@ -178,12 +218,21 @@ def assign_invoice(session: Session, actor: User, value: str) -> tuple[Payee, Ta
 
 
 def void_invoice(session: Session, *, actor: User, reference: str, reason: str) -> Invoice:
-    """Cancel an invoice nothing was paid on (a paid one is reversed payment by payment)."""
+    """Cancel an invoice nothing was paid on (a paid one is reversed payment by payment), in
+    one conditional statement: a payment landing at the same instant either counts first
+    (and the void is refused) or finds the invoice void."""
     invoice = get_invoice(session, actor=actor, reference=reference)
-    if invoice.paid_amount != 0:
+    voided = session.execute(
+        update(Invoice)
+        .where(Invoice.id == invoice.id, Invoice.status != "void", Invoice.paid_amount == 0)
+        .values(status="void", voided_at=utcnow(), void_reason=reason)
+        .returning(Invoice.id)
+    ).scalar_one_or_none()
+    session.refresh(invoice)
+    if voided is None:
+        if invoice.status == "void":
+            raise Conflict(f"invoice {invoice.reference} is already void")
         raise Conflict("an invoice with payments cannot be voided; reverse the payments first")
-    invoice.status, invoice.voided_at, invoice.void_reason = "void", utcnow(), reason
-    session.flush()
     return invoice
 
 

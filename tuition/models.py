@@ -156,6 +156,7 @@ class Invoice(Base):
     student: Mapped[Student] = relationship(lazy="joined")
     plan: Mapped[FeePlan] = relationship(lazy="joined")
     lines: Mapped[list["InvoiceLine"]] = relationship(order_by="InvoiceLine.id")
+    receipts: Mapped[list["Receipt"]] = relationship(order_by="Receipt.id", viewonly=True)
 
     @property
     def balance(self) -> int:
@@ -200,8 +201,17 @@ class Receipt(Base):
     amount: Mapped[int] = mapped_column(BigInteger)
     balance_after: Mapped[int] = mapped_column(BigInteger)
     issued_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # A reversed payment's receipt is cancelled, never deleted: its number stays taken.
+    cancelled_at: Mapped[datetime | None]
+    cancel_reason: Mapped[str | None] = mapped_column(String(500))
+    reversal_id: Mapped[int | None] = mapped_column(ForeignKey("payments.id"))
 
     @property
     def label(self) -> str:
         """The number as printed: 2025-2026/000123."""
         return f"{self.school_year}/{self.number:06d}"
+
+    @property
+    def status(self) -> str:
+        """issued, or cancelled (its payment was reversed)."""
+        return "cancelled" if self.cancelled_at else "issued"

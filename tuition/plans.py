@@ -50,14 +50,17 @@ def create_plan(session: Session, *, school: School, details: dict) -> FeePlan:
     return plan
 
 
-def get_plan(session: Session, *, actor: User, plan_id: int) -> FeePlan:
-    """A plan of a school the actor may act on (404 otherwise)."""
+def get_plan(session: Session, *, actor: User, plan_id: int, lock: bool = False) -> FeePlan:
+    """A plan of a school the actor may act on (404 otherwise); with lock, locked until the
+    transaction ends, so that issuing it is done by one request at a time."""
     plan = session.get(FeePlan, plan_id)
     if plan is None or not (
         actor.role == "admin"
         or (actor.role == "school_admin" and actor.school_id == plan.school_id)
     ):
         raise NotFound(f"no fee plan {plan_id}")
+    if lock:
+        session.execute(select(FeePlan.id).where(FeePlan.id == plan_id).with_for_update())
     return plan
 
 
@@ -131,8 +134,9 @@ def _issue(session: Session, plan: FeePlan, students: list[Student]) -> int:
 
 
 def issue_plan(session: Session, *, actor: User, plan_id: int) -> dict:
-    """One invoice per student of the plan's classes; issuing again creates nothing new."""
-    plan = get_plan(session, actor=actor, plan_id=plan_id)
+    """One invoice per student of the plan's classes; issuing again creates nothing new (nor
+    does issuing it twice at the same instant: the second waits, then finds the first's)."""
+    plan = get_plan(session, actor=actor, plan_id=plan_id, lock=True)
     students = list(
         session.execute(
             select(Student)
@@ -154,15 +158,19 @@ def issue_plan(session: Session, *, actor: User, plan_id: int) -> dict:
 
 def reissue_plan(session: Session, *, actor: User, plan_id: int, reason: str) -> dict:
     """Apply a changed plan to its issued invoices: unpaid ones are voided and issued again;
-    those already (partly) paid are kept and listed for a person to settle."""
-    plan = get_plan(session, actor=actor, plan_id=plan_id)
+    those already (partly) paid are kept and listed for a person to settle. The void is one
+    conditional statement: a payment landing at the same instant keeps its invoice."""
+    plan = get_plan(session, actor=actor, plan_id=plan_id, lock=True)
     unpaid = list(
         session.execute(
-            select(Invoice).where(
-                Invoice.plan_id == plan.id, Invoice.status != "void", Invoice.paid_amount == 0
-            )
+            update(Invoice)
+            .where(Invoice.plan_id == plan.id, Invoice.status != "void", Invoice.paid_amount == 0)
+            .values(status="void", voided_at=utcnow(), void_reason=f"reissued: {reason}"[:300])
+            .returning(Invoice.id),
+            execution_options={"synchronize_session": False},
         ).scalars()
     )
+    session.expire_all()
     kept = list(
         session.execute(
             select(Invoice.reference).where(
@@ -170,14 +178,6 @@ def reissue_plan(session: Session, *, actor: User, plan_id: int, reason: str) ->
             )
         ).scalars()
     )
-    if unpaid:
-        session.execute(
-            update(Invoice)
-            .where(Invoice.id.in_([i.id for i in unpaid]))
-            .values(status="void", voided_at=utcnow(), void_reason=f"reissued: {reason}"[:300])
-        )
-        session.flush()
-        session.expire_all()
     issued = issue_plan(session, actor=actor, plan_id=plan_id)["issued"]
     audit.record(
         session,

@@ -25,6 +25,9 @@ LABEL_W = 24.0  # the label column of the student details
 FONTS = {"regular": "placard-regular", "bold": "placard-bold", "italic": "receipt-italic"}
 METHODS = {"transfer": "Chuyển khoản", "cash": "Tiền mặt"}
 ROW_MAX, ROW_MIN = 5.5, 3.6  # table row heights in mm: roomy, and the least still legible
+RED = "#b3261e"
+STAMP = "ĐÃ HỦY"
+STAMP_SIZE, STAMP_ANGLE = 18.0, 30.0  # mm, degrees: across the middle of the page
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,8 @@ class Receipt:
     payer_note: str | None  # e.g. masked account "•••• 4321" or "Tiền mặt – Nguyễn Văn A"
     balance_after: int  # what remains due after this payment (negative = credit/overpaid)
     cashier: str | None
+    cancelled_at: str | None = None  # the payment was reversed: when, as "27/11/2026 08:30"
+    cancel_reason: str | None = None
 
 
 @cache
@@ -119,6 +124,18 @@ def _pair(shapes: list, y: float, left: tuple[str, str], right: tuple[str, str])
     return max(after_left, _field(shapes, y, *right, box=right_box))
 
 
+def _cancellation(shapes: list, r: Receipt, y: float) -> float:
+    """When and why the receipt was cancelled, in red below its number; the last baseline."""
+    note = f"Biên lai đã hủy lúc {r.cancelled_at}" + (
+        f" – Lý do: {r.cancel_reason}" if r.cancel_reason else ""
+    )
+    lines, size = fit(note, "bold", 3.4, INNER, max_lines=2)
+    for line in lines:
+        y += size * 1.3 if line is not lines[0] else 5.0
+        shapes.append(_text(PAGE_W / 2, y, line, "bold", size, RED, "c"))
+    return y
+
+
 def _head(r: Receipt) -> tuple[list, float]:
     shapes: list = []
     y = MARGIN + 4.2
@@ -137,6 +154,8 @@ def _head(r: Receipt) -> tuple[list, float]:
     y += 5.5
     (number,), size = fit(f"Số: {r.number}", "regular", 3.6, INNER)
     shapes.append(_text(PAGE_W / 2, y, number, "regular", size, INK, "c"))
+    if r.cancelled_at:
+        y = _cancellation(shapes, r, y)
     y += 7.5
     y = _field(shapes, y, "Học sinh:", r.student_name, "bold")
     y = _pair(shapes, y, ("Mã học sinh:", r.student_code), ("Lớp:", r.class_name))
@@ -215,16 +234,40 @@ def _foot(r: Receipt, y: float) -> tuple[list, float]:
     return shapes, y + 21.0
 
 
+def _stamp() -> tuple:
+    """The cancellation mark: STAMP in a frame, turned across the middle of the page."""
+    width = _width(STAMP, "bold", STAMP_SIZE) + STAMP_SIZE * 0.6
+    return ("stamp", PAGE_W / 2, PAGE_H / 2, width, STAMP_SIZE * 1.3, STAMP_ANGLE, STAMP, RED)
+
+
 def layout(receipt: Receipt) -> list[tuple]:
-    """The receipt as text, line and rect shapes in mm from the page's top left."""
+    """The receipt as text, line, rect and stamp shapes in mm from the page's top left."""
     # ('text', x, baseline, text, weight, size, colour, anchor l/c/r),
-    # ('line', x1, y1, x2, y2, width, colour), ('rect', x, y, w, h, colour)
+    # ('line', x1, y1, x2, y2, width, colour), ('rect', x, y, w, h, colour),
+    # ('stamp', centre x, centre y, w, h, degrees anticlockwise, text, colour)
     if receipt.method not in METHODS:
         raise ValueError(f"unknown payment method {receipt.method!r}")
     head, y = _head(receipt)
     foot_height = _foot(receipt, 0.0)[1]
     table, y = _table(receipt, y, PAGE_H - MARGIN - foot_height)
-    return [*head, *table, *_foot(receipt, y)[0]]
+    stamp = [_stamp()] if receipt.cancelled_at else []
+    return [*head, *table, *_foot(receipt, y)[0], *stamp]
+
+
+def _draw_stamp(canvas: Canvas, shape: tuple) -> None:
+    _, cx, cy, w, h, angle, text, colour = shape
+    canvas.saveState()
+    canvas.translate(cx * mm, (PAGE_H - cy) * mm)
+    canvas.rotate(angle)
+    canvas.setFillColor(colour)
+    canvas.setStrokeColor(colour)
+    canvas.setFillAlpha(0.45)
+    canvas.setStrokeAlpha(0.6)
+    canvas.setLineWidth(1.2 * mm)
+    canvas.roundRect(-w / 2 * mm, -h / 2 * mm, w * mm, h * mm, 2 * mm, stroke=1, fill=0)
+    canvas.setFont(FONTS["bold"], STAMP_SIZE * PT_PER_MM)
+    canvas.drawCentredString(0, -STAMP_SIZE * 0.35 * mm, text)
+    canvas.restoreState()
 
 
 def render_receipt(receipt: Receipt) -> bytes:
@@ -245,6 +288,8 @@ def render_receipt(receipt: Receipt) -> bytes:
                 anchor, canvas.drawRightString
             )
             draw(x * mm, (PAGE_H - y) * mm, text)
+        elif kind == "stamp":
+            _draw_stamp(canvas, shape)
         elif kind == "line":
             _, x1, y1, x2, y2, width, colour = shape
             canvas.setStrokeColor(colour)

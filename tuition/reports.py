@@ -86,6 +86,10 @@ def render(rows: list[dict], kind: str, school: School):
     return response
 
 
+def _vietnam(moment: datetime) -> str:
+    return moment.astimezone(VIETNAM).strftime("%d/%m/%Y %H:%M")
+
+
 def receipt_pdf(session: Session, *, actor: User, payment_id: int) -> tuple[bytes, str]:
     """(PDF, number) of a payment's receipt."""
     receipt = receipt_for(session, actor=actor, payment_id=payment_id)
@@ -109,9 +113,11 @@ def receipt_pdf(session: Session, *, actor: User, payment_id: int) -> tuple[byte
         lines=[(ln.item, ln.amount) for ln in invoice.lines],
         amount=receipt.amount,
         method=payment.method,
-        paid_at=payment.occurred_at.astimezone(VIETNAM).strftime("%d/%m/%Y %H:%M"),
+        paid_at=_vietnam(payment.occurred_at),
         payer_note=note,
         balance_after=receipt.balance_after,
         cashier=None,
+        cancelled_at=_vietnam(receipt.cancelled_at) if receipt.cancelled_at else None,
+        cancel_reason=receipt.cancel_reason,
     )
     return render_receipt(document), receipt.label.replace("/", "-")

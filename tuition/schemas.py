@@ -157,6 +157,22 @@ class InvoiceSchema(Schema):
     qr_png = fields.Function(lambda i: f"/api/v1/invoices/{i.reference}/qr.png")
 
 
+class ReceiptSchema(Schema):
+    number = fields.String(attribute="label")
+    payment_id = fields.Integer()
+    amount = fields.Integer()
+    balance_after = fields.Integer()
+    issued_at = fields.DateTime()
+    status = fields.String(metadata={"description": "issued, or cancelled: payment reversed"})
+    cancelled_at = fields.DateTime(allow_none=True)
+    cancel_reason = fields.String(allow_none=True)
+    pdf = fields.Function(lambda r: f"/api/v1/payments/{r.payment_id}/receipt.pdf")
+
+
+class InvoiceDetailSchema(InvoiceSchema):
+    receipts = fields.List(fields.Nested(ReceiptSchema))
+
+
 class InvoicePageSchema(PageSchema):
     items = fields.List(fields.Nested(InvoiceSchema))
 

@@ -201,6 +201,14 @@ def active(session: Session, day: date, filters: dict, dimension: str | None = N
     return dict(session.execute(stmt.group_by(key), filter_params(filters)).all())
 
 
+def _payers(period: str | None, payee_type: str | None):
+    """Distinct payers of a period: of one kind of payee, or of any (each person once)."""
+    c = t.payer_counts
+    return select(func.coalesce(func.sum(c.c.payers), 0)).where(
+        c.c.period == period, c.c.payee_type == (payee_type or t.ANY_PAYEE)
+    )
+
+
 def distinct_payers(session: Session, start: date, end: date, filters: dict) -> int | None:
     """Distinct payers (hashed accounts) of a whole calendar month or year; None otherwise, or
     when filtered by place (payers are counted per kind of payee, not per market)."""
@@ -209,11 +217,7 @@ def distinct_payers(session: Session, start: date, end: date, filters: dict) -> 
         filters.get(k) for k in ("market", "ward", "legacy_district", "provider")
     ):
         return None
-    c = t.payer_counts
-    stmt = select(func.coalesce(func.sum(c.c.payers), 0)).where(c.c.period == period)
-    if filters.get("payee_type"):
-        stmt = stmt.where(c.c.payee_type == filters["payee_type"])
-    return int(session.execute(stmt).scalar())
+    return int(session.execute(_payers(period, filters.get("payee_type"))).scalar())
 
 
 def banks_seen(session: Session, start: date, end: date) -> int:
@@ -264,7 +268,7 @@ def headline_counts(session: Session, start: date, end: date, filters: dict) -> 
     place is filtered (then the payee's place is not needed); None otherwise."""
     if _by_place(filters) or filters.get("provider"):
         return None
-    v, s, r, b, c = t.vendors, t.schools, t.rollup_days, t.bank_months, t.payer_counts
+    v, s, r, b = t.vendors, t.schools, t.rollup_days, t.bank_months
     moment, kind = end_of(end), filters.get("payee_type")
     vendors = (
         select(func.count())
@@ -286,9 +290,7 @@ def headline_counts(session: Session, start: date, end: date, filters: dict) -> 
         b.c.month.between(start.replace(day=1), end), b.c.payer_bin != "", b.c.payment_count > 0
     )
     period = whole_period(start, end)
-    payers = select(func.coalesce(func.sum(c.c.payers), 0)).where(c.c.period == period)
-    if kind:
-        payers = payers.where(c.c.payee_type == kind)
+    payers = _payers(period, kind)
     zero = literal(0)
     row = session.execute(
         select(

@@ -69,6 +69,8 @@ rollup_months = _table(
     Column("payment_count", Integer),
     Column("amount", BigInteger),
 )
+# payer_counts' kind of payee standing for any kind: a payer of a stall and a school is one
+ANY_PAYEE = "*"  # (payments.rollups.ANY_PAYEE)
 payer_counts = _table(
     "payer_counts",
     Column("period", String),

@@ -94,6 +94,7 @@ ACCESS = {
     ("POST", "/api/v1/payments/<int:payment_id>/assign"): BOARD,
     ("POST", "/api/v1/payments/<int:payment_id>/reverse"): BOARD,
     ("GET", "/api/v1/payments/<int:payment_id>/receipt.pdf"): SCHOOL_STAFF,
+    ("GET", "/api/v1/payments/<int:payment_id>/receipt"): SCHOOL_STAFF,
     ("POST", "/api/v1/settlements/close"): ADMIN,
     ("GET", "/api/v1/settlements"): api("admin", "market_manager", "vendor", "school_admin"),
     ("GET", "/api/v1/settlements/<int:settlement_id>"): VENDOR_READERS,
@@ -238,7 +239,7 @@ def _value(name: str, rule: str, world: dict) -> str:
         return world["school" if rule.startswith("/api/v1/schools") else "market"]
     if name == "reference":
         return world["payment_request" if "payment-requests" in rule else "invoice"]
-    if name == "payment_id" and rule.endswith("receipt.pdf"):
+    if name == "payment_id" and rule.endswith(("receipt.pdf", "receipt")):
         return str(world["cash_payment_id"])
     if name == "filename":
         return "swagger-ui.css" if rule.startswith("/api/docs") else "site.css"

@@ -1,5 +1,6 @@
 """Receipts render to one A5 page carrying every Vietnamese text and amount they promise."""
 
+import math
 from dataclasses import replace
 
 import pypdfium2
@@ -7,7 +8,14 @@ import pytest
 from reportlab.pdfbase import pdfmetrics
 
 from payments.placard import PT_PER_MM
-from tuition.receipt import FONTS, PAGE_H, PAGE_W, Receipt, layout, render_receipt
+from tuition.receipt import (
+    FONTS,
+    PAGE_H,
+    PAGE_W,
+    Receipt,
+    layout,
+    render_receipt,
+)
 
 LONG_NAME = "Nguyễn Thị Ngọc Phương Thảo Hoàng Lan Anh Bích Diễm Kiều Trinh"
 
@@ -132,6 +140,18 @@ def test_too_many_lines_are_summed_into_one_row_on_the_same_page():
     assert "Người thu tiền" in text
 
 
+def test_a_cancelled_receipt_says_so_visibly_with_when_and_why():
+    cancelled = receipt(cancelled_at="27/11/2026 08:30", cancel_reason="Chuyển nhầm học sinh")
+    (text,) = pdf_text(render_receipt(cancelled))
+    assert "ĐÃ HỦY" in text
+    assert "Biên lai đã hủy lúc 27/11/2026 08:30 – Lý do: Chuyển nhầm học sinh" in text
+    assert "Số: 2025-2026/000123" in text and "Số tiền: 50.000 ₫" in text
+    (stamp,) = [s for s in layout(cancelled) if s[0] == "stamp"]
+    assert stamp[6] == "ĐÃ HỦY" and stamp[5] != 0  # turned across the page, like a stamp
+    (plain,) = pdf_text(render_receipt(receipt()))
+    assert "HỦY" not in plain.upper() and not [s for s in layout(receipt()) if s[0] == "stamp"]
+
+
 def extent(shape: tuple) -> tuple[float, float, float, float]:
     """(left, top, right, bottom) in mm of a laid-out shape."""
     kind = shape[0]
@@ -143,13 +163,23 @@ def extent(shape: tuple) -> tuple[float, float, float, float]:
     if kind == "line":
         _, x1, y1, x2, y2, *_ = shape
         return min(x1, x2), min(y1, y2), max(x1, x2), max(y1, y2)
+    if kind == "stamp":  # its frame, turned about its centre
+        _, cx, cy, w, h, angle, *_ = shape
+        a = math.radians(angle)
+        half_w = (w * math.cos(a) + h * math.sin(a)) / 2
+        half_h = (w * math.sin(a) + h * math.cos(a)) / 2
+        return cx - half_w, cy - half_h, cx + half_w, cy + half_h
     _, x, y, w, h, _ = shape
     return x, y, x + w, y + h
 
 
+@pytest.mark.parametrize("cancelled", [False, True])
 @pytest.mark.parametrize("lines", [0, 1, 12, 25, 60])
-def test_everything_is_drawn_inside_the_page_margins(lines):
-    for shape in layout(long_receipt(lines)):
+def test_everything_is_drawn_inside_the_page_margins(lines, cancelled):
+    document = long_receipt(lines)
+    if cancelled:
+        document = replace(document, cancelled_at="27/11/2026 08:30", cancel_reason=LONG_NAME * 3)
+    for shape in layout(document):
         left, top, right, bottom = extent(shape)
         assert left >= 9.9 and right <= PAGE_W - 9.9, shape
         assert top >= 9.9 and bottom <= PAGE_H - 9.9, shape

@@ -226,3 +226,35 @@ def test_tuition_billed_collected_and_cashless_share(client, session, history):
 
 def test_the_maintained_rollups_agree_with_a_rebuild(session, history):
     assert agrees(session)
+
+
+def test_someone_who_pays_a_stall_and_a_school_counts_once_as_a_payer(client, session, history):
+    from sqlalchemy import select
+
+    from payments.models import Provider
+
+    school = make_school(session, code="THCS-P")
+    transfer = Transfer(
+        provider_txn_id="SCHOOL-P1",
+        amount=700_000,
+        credit_account=school.account_number,
+        credit_bin=school.bank_bin,
+        description="nop tien an",
+        occurred_at=at("2025-11-05"),
+        debit_bin="970422",
+        debit_account="P1",  # who also paid stall v1 this month
+    )
+    provider = session.scalars(select(Provider).where(Provider.name == "vqr-generic")).one()
+    record_transfer(
+        session, provider=provider, transfer=transfer, source="notification", payer_key=b"k"
+    )
+    month = {"from": "2025-11-01", "to": "2025-11-30"}
+    assert get(client, session, **month)["totals"]["distinct_payers"] == 3
+    by_market = get(client, session, **month, group_by="market")["totals"]
+    assert by_market["distinct_payers"] == 3
+    year = {"from": "2025-01-01", "to": "2025-12-31"}
+    assert get(client, session, **year)["totals"]["distinct_payers"] == 3
+    # where a kind of payee is asked for, its own payers
+    assert get(client, session, **month, payee_type="vendor")["totals"]["distinct_payers"] == 3
+    assert get(client, session, **month, payee_type="school")["totals"]["distinct_payers"] == 1
+    assert agrees(session)
