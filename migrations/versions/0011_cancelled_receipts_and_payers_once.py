@@ -1,7 +1,7 @@
 """cancelled receipts; a payer of several kinds of payee counted once
 
-Revision ID: 0010
-Revises: 0011
+Revision ID: 0011
+Revises: 0010
 Create Date: 2026-11-28 10:00:00
 
 A reversed payment's receipt is marked cancelled (when, why, by which reversing record),
@@ -19,8 +19,8 @@ from alembic import op
 
 import market.db
 
-revision: str = "0010"
-down_revision: str | None = "0011"
+revision: str = "0011"
+down_revision: str | None = "0010"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

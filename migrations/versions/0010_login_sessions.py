@@ -1,6 +1,6 @@
 """login sessions kept on the server, so that logging out ends them
 
-Revision ID: 0011
+Revision ID: 0010
 Revises: 0009
 Create Date: 2026-12-02 00:00:00
 
@@ -16,7 +16,7 @@ from alembic import op
 
 import market.db
 
-revision: str = "0011"
+revision: str = "0010"
 down_revision: str | None = "0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
