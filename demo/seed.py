@@ -29,6 +29,9 @@ GIVEN = "Hạnh Lan Hoa Mai Tuyết Nguyệt Phượng Bích Thảo Loan Dũng H
 GOODS = ["Rau củ", "Trái cây", "Cá tươi", "Thịt heo", "Gạo", "Tạp hóa", "Quần áo", "Bánh kẹo"]
 BANKS = ["VCB", "970415", "Agribank", "BIDV", "MB", "Sacombank", "Viettel Money", "TCB"]
 DEMO_ADMIN = ("admin", "cho40-demo-2026")
+# The parent of HS001 in each demo school: the README's walk-through of /pay uses this phone,
+# and that student's invoices are left unpaid.
+PARENT_PHONE = "0912345678"
 
 
 def generated_roster(code: str, count: int, rng: random.Random) -> bytes:
@@ -149,7 +152,7 @@ def seed_schools(session: Session, admin: User, rng: random.Random) -> dict:
                     f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}",
                     f"{6 + n % 4}A{1 + n % 2}",
                     f"{rng.choice(FAMILY)} Văn {rng.choice(GIVEN)}",
-                    f"09{rng.randrange(10**8):08d}",
+                    PARENT_PHONE if n == 1 else f"09{rng.randrange(10**8):08d}",
                 ]
             )
         import_students(session, actor=admin, school=school, data=out.getvalue().encode())
