@@ -16,6 +16,9 @@ from market.text import clean
 from payments import limits
 
 MAX_AMOUNT = 9_999_999_999_999
+# A provider's statement of one day is far below this; a file above it is refused before it
+# is read further, so that no upload can hold a worker for long.
+MAX_STATEMENT_LINES = 200_000
 # Vietnam has kept UTC+7 without daylight saving since 1975; a fixed offset needs no tzdata.
 VIETNAM = timezone(timedelta(hours=7), "Asia/Ho_Chi_Minh")
 _ACCOUNT = re.compile(rf"[0-9A-Z]{{1,{limits.ACCOUNT}}}")
@@ -317,6 +320,9 @@ def csv_records(
         end = reader.line_num
         for row in reader:
             start, end = end + 1, reader.line_num
+            if end > MAX_STATEMENT_LINES:
+                most = f"{MAX_STATEMENT_LINES:,}"
+                raise PayloadError("file", f"a statement has at most {most} lines; split it by day")
             if not any(cell.strip() for cell in row):
                 continue
             if any(cell.strip() for cell in row[len(names) :]):

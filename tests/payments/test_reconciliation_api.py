@@ -121,3 +121,30 @@ def test_only_admins_reconcile(client, session, world):
     assert upload(client, manager, HEADER).status_code == 403
     admin = bearer(make_user(session, "admin")[1])
     assert upload(client, admin, HEADER, provider="nobody").status_code == 404
+
+
+def test_a_9_mb_statement_of_4_5_million_lines_is_refused_at_once(client, session, world):
+    import time
+
+    from werkzeug.datastructures import FileStorage
+    from werkzeug.test import encode_multipart
+
+    from payments.models import Reconciliation
+
+    _, admin = world
+    data = (HEADER + "\n" * 4_500_000).encode()
+    # Encoded here, in memory: the test client would spool a large body to a temporary file
+    # that it never closes.
+    boundary, body = encode_multipart(
+        {"provider": "vqr-generic", "file": FileStorage(io.BytesIO(data), "s.csv")}
+    )
+    started = time.perf_counter()
+    response = client.post(
+        "/api/v1/reconciliations",
+        headers=admin,
+        data=body,
+        content_type=f"multipart/form-data; boundary={boundary}",
+    )
+    assert response.status_code == 422 and "split it by day" in response.json["errors"]["file"][0]
+    assert time.perf_counter() - started < 5
+    assert session.scalar(select(func.count()).select_from(Reconciliation)) == 0
