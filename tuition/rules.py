@@ -7,7 +7,6 @@ from typing import Any
 
 from market import identity
 from market.text import clean, fold
-from vendors.rules import normalize_full_name
 
 STUDENT_FIELDS = (
     "student_code",
@@ -74,10 +73,10 @@ def normalize_student(raw: dict[str, Any]) -> tuple[dict, dict]:
     """(normalised values, {field: message}) for one student row."""
     steps = {
         "student_code": normalize_student_code,
-        "full_name": normalize_full_name,
+        "full_name": identity.normalize_full_name,
         "class": normalize_class,
         "date_of_birth": parse_birth_date,
-        "guardian_name": normalize_full_name,
+        "guardian_name": identity.normalize_full_name,
         "guardian_phone": identity.normalize_phone,
     }
     values, errors = {}, {}

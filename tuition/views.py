@@ -4,6 +4,7 @@ from flask_smorest import Blueprint
 
 from market.auth import caller, require
 from market.db import get_session
+from market.roster.schemas import ImportFileSchema, ImportQuerySchema, ImportResultSchema
 from tuition import plans, schools
 from tuition.schemas import (
     ExemptionCreateSchema,
@@ -17,7 +18,6 @@ from tuition.schemas import (
     SchoolCreateSchema,
     SchoolSchema,
 )
-from vendors.schemas import ImportFileSchema, ImportQuerySchema, ImportResultSchema
 
 blp = Blueprint("schools", __name__, url_prefix="/api/v1", description="Schools and fees")
 
