@@ -151,10 +151,20 @@ def invoice_lines(
     return out
 
 
+def invoice_status_rule(total: Any, paid: Any) -> tuple[list[tuple[Any, str]], str]:
+    """The status of an invoice of total with paid counted on it: (condition, status) pairs,
+    the first that holds wins, and the status when none does. Written only with operators
+    that Python numbers and SQL expressions share, so that the status computed here and the
+    one the database writes when a payment lands are one rule."""
+    return [
+        ((paid <= 0) & (total == 0), "paid"),  # nothing was due
+        (paid <= 0, "open"),
+        (paid < total, "partially_paid"),
+        (paid == total, "paid"),
+    ], "overpaid"
+
+
 def invoice_status(total: int, paid: int) -> str:
     """open, partially_paid, paid or overpaid for an invoice's total and what was paid."""
-    if paid <= 0:
-        return "paid" if total == 0 else "open"
-    if paid < total:
-        return "partially_paid"
-    return "paid" if paid == total else "overpaid"
+    whens, otherwise = invoice_status_rule(total, paid)
+    return next((status for holds, status in whens if holds), otherwise)
