@@ -38,18 +38,11 @@ def register_vendor(body, code):
 @blp.arguments(VendorImportQuerySchema, location="query")
 @blp.arguments(ImportFileSchema, location="files")
 @blp.response(200, ImportResultSchema)
-def import_vendors(query, files, code):
+def import_vendors(query, upload, code):
     """Import a CSV or XLSX roster; every bad row is reported with its sheet row and field."""
     session = get_session()
-    upload = files["file"]
-    return importer.import_vendors(
-        session,
-        actor=caller(),
-        market=get_market(session, code),
-        data=upload.read(),
-        filename=upload.filename or "",
-        **query,
-    )
+    market = get_market(session, code)
+    return importer.import_vendors(session, actor=caller(), market=market, **upload, **query)
 
 
 @blp.get("/vendors")

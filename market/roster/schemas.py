@@ -1,6 +1,6 @@
 """A roster import over HTTP: the upload, the preview switch, the report."""
 
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, post_load
 
 from market.fields import InputSchema
 
@@ -13,7 +13,14 @@ class ImportQuerySchema(InputSchema):
 
 
 class ImportFileSchema(InputSchema):
+    """The uploaded roster, loaded as what the import takes: its bytes and its file name."""
+
     file = fields.Raw(required=True, metadata={"type": "string", "format": "binary"})
+
+    @post_load
+    def _read(self, data: dict, **_kwargs) -> dict:
+        upload = data["file"]
+        return {"data": upload.read(), "filename": upload.filename or ""}
 
 
 class ImportErrorSchema(Schema):
