@@ -23,56 +23,12 @@ def seed_payments(session: Session, admin: User, rng: random.Random, days: int =
 
     if session.scalar(select(func.count()).select_from(Payment)):
         return 0
-    provider = session.execute(select(Provider).where(Provider.name == "demo-bank")).scalar()
-    if provider is None:
-        provider = Provider(name="demo-bank", format="generic", secret=f"demo-{rng.random()}")
-        session.add(provider)
-        session.flush()
+    provider = _demo_provider(session, rng)
     vendors = session.execute(
         select(Vendor.id, Vendor.bank_bin, Vendor.account_number).where(Vendor.status == "active")
     ).all()
-    payers = [hashlib.sha256(f"payer-{n}".encode()).hexdigest()[:32] for n in range(4000)]
-    now, rows, n = utcnow(), [], 0
-    for back, share in ((0, 1.0), (365, 0.7)):  # a year ago: fewer vendors took QR yet
-        for day in range(days):
-            moment = now - timedelta(days=back + day)
-            for vendor_id, bank_bin, account in vendors[: int(len(vendors) * share)]:
-                for _ in range(rng.choice((0, 1, 1, 2, 3))):
-                    n += 1
-                    at = moment.replace(hour=rng.randrange(0, 10), minute=rng.randrange(60))
-                    payer = rng.choice(payers)
-                    rows.append(
-                        {
-                            "kind": "payment",
-                            "method": "transfer",
-                            "source": "notification",
-                            "provider_id": provider.id,
-                            "provider_txn_id": f"DEMO-{n}",
-                            "amount": rng.choice((15, 20, 25, 30, 45, 50, 80, 120, 200)) * 1000,
-                            "fee_amount": 0,
-                            "credit_bin": bank_bin,
-                            "credit_account": account,
-                            "description": "thanh toan tien hang",
-                            "occurred_at": at.astimezone(UTC),
-                            "business_date": business_date_of(at),
-                            "received_at": at,
-                            "payer_bin": rng.choice(BANKS),
-                            "payer_account_masked": "•••• 0000",
-                            "payer_hash": payer,
-                            "payer_name": None,
-                            "payee_type": "vendor",
-                            "payee_id": vendor_id,
-                            "target_type": None,
-                            "target_id": None,
-                            "target_reference": None,
-                            "match_status": "matched",
-                            "matched_by": "account",
-                            "match_note": "demo",
-                            "reverses_id": None,
-                            "reason": None,
-                            "created_by": None,
-                        }
-                    )
+    now = utcnow()
+    rows = _history(rng, provider.id, vendors, now, days)
     bulk_insert(session, Payment.__table__, rows)
     rollups.rebuild(session)
     settle_history(session, provider.id, now)
@@ -85,6 +41,64 @@ def seed_payments(session: Session, admin: User, rng: random.Random, days: int =
             .values(activated_at=joined, created_at=joined)
         )
     return len(rows)
+
+
+def _demo_provider(session: Session, rng: random.Random) -> Provider:
+    provider = session.execute(select(Provider).where(Provider.name == "demo-bank")).scalar()
+    if provider is None:
+        provider = Provider(name="demo-bank", format="generic", secret=f"demo-{rng.random()}")
+        session.add(provider)
+        session.flush()
+    return provider
+
+
+def _history(rng: random.Random, provider_id: int, vendors: list, now, days: int) -> list[dict]:
+    """0 to 3 transfers a day to each vendor; a year ago, to fewer (fewer took QR yet)."""
+    payers = [hashlib.sha256(f"payer-{n}".encode()).hexdigest()[:32] for n in range(4000)]
+    rows = []
+    for back, share in ((0, 1.0), (365, 0.7)):
+        for day in range(days):
+            moment = now - timedelta(days=back + day)
+            for vendor_id, bank_bin, account in vendors[: int(len(vendors) * share)]:
+                for _ in range(rng.choice((0, 1, 1, 2, 3))):
+                    at = moment.replace(hour=rng.randrange(0, 10), minute=rng.randrange(60))
+                    payer = rng.choice(payers)
+                    paid = (vendor_id, bank_bin, account, at, payer)
+                    rows.append(_transfer(rng, provider_id, len(rows) + 1, *paid))
+    return rows
+
+
+def _transfer(rng, provider_id, n, vendor_id, bank_bin, account, at, payer) -> dict:
+    return {
+        "kind": "payment",
+        "method": "transfer",
+        "source": "notification",
+        "provider_id": provider_id,
+        "provider_txn_id": f"DEMO-{n}",
+        "amount": rng.choice((15, 20, 25, 30, 45, 50, 80, 120, 200)) * 1000,
+        "fee_amount": 0,
+        "credit_bin": bank_bin,
+        "credit_account": account,
+        "description": "thanh toan tien hang",
+        "occurred_at": at.astimezone(UTC),
+        "business_date": business_date_of(at),
+        "received_at": at,
+        "payer_bin": rng.choice(BANKS),
+        "payer_account_masked": "•••• 0000",
+        "payer_hash": payer,
+        "payer_name": None,
+        "payee_type": "vendor",
+        "payee_id": vendor_id,
+        "target_type": None,
+        "target_id": None,
+        "target_reference": None,
+        "match_status": "matched",
+        "matched_by": "account",
+        "match_note": "demo",
+        "reverses_id": None,
+        "reason": None,
+        "created_by": None,
+    }
 
 
 def seed_fees(session: Session, admin: User, rng: random.Random) -> int:

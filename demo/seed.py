@@ -122,56 +122,73 @@ SCHOOLS = [
 
 def seed_schools(session: Session, admin: User, rng: random.Random) -> dict:
     """Two schools of the province with classes, a fee plan each, invoices issued."""
-    from tuition.models import School
-    from tuition.plans import create_plan, issue_plan
+    from tuition.plans import issue_plan
     from tuition.schools import import_students
 
     summary = {}
     for code, name, kind, ward, district, bank, account, lines in SCHOOLS:
-        school = session.execute(select(School).where(School.code == code)).scalar_one_or_none()
-        if school is None:
-            school = School(
-                code=code,
-                name=name,
-                type=kind,
-                ward_code=ward,
-                legacy_district=district,
-                bank_bin=bank,
-                account_number=account,
-                account_name=qr_ascii(name, limit=70),
-            )
-            session.add(school)
-            session.flush()
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(["Mã học sinh", "Họ và tên", "Lớp", "Phụ huynh", "SĐT phụ huynh"])
-        for n in range(1, 41):
-            writer.writerow(
-                [
-                    f"HS{n:03d}",
-                    f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}",
-                    f"{6 + n % 4}A{1 + n % 2}",
-                    f"{rng.choice(FAMILY)} Văn {rng.choice(GIVEN)}",
-                    PARENT_PHONE if n == 1 else f"09{rng.randrange(10**8):08d}",
-                ]
-            )
-        import_students(session, actor=admin, school=school, data=out.getvalue().encode())
-        from tuition.models import FeePlan
-
-        plan = session.execute(select(FeePlan).where(FeePlan.school_id == school.id)).scalar()
-        if plan is None:
-            classes = sorted({f"{6 + n % 4}A{1 + n % 2}" for n in range(1, 41)})
-            plan = create_plan(
-                session,
-                school=school,
-                details={
-                    "name": "Học kỳ I năm học 2026–2027",
-                    "school_year": "2026-2027",
-                    "term": "HK1",
-                    "due_date": date(2026, 12, 15),
-                    "classes": classes,
-                    "lines": [{"item": i, "kind": k, "amount": a} for i, k, a in lines],
-                },
-            )
+        school = _school(session, code, name, kind, ward, district, bank, account)
+        import_students(session, actor=admin, school=school, data=_class_list(rng))
+        plan = _first_plan(session, school, lines)
         summary[code] = issue_plan(session, actor=admin, plan_id=plan.id)
     return summary
+
+
+def _school(session: Session, code, name, kind, ward, district, bank, account):
+    from tuition.models import School
+
+    school = session.execute(select(School).where(School.code == code)).scalar_one_or_none()
+    if school is None:
+        school = School(
+            code=code,
+            name=name,
+            type=kind,
+            ward_code=ward,
+            legacy_district=district,
+            bank_bin=bank,
+            account_number=account,
+            account_name=qr_ascii(name, limit=70),
+        )
+        session.add(school)
+        session.flush()
+    return school
+
+
+def _class_list(rng: random.Random) -> bytes:
+    """40 students in eight classes, as a school's CSV; HS001's guardian is the README's."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["Mã học sinh", "Họ và tên", "Lớp", "Phụ huynh", "SĐT phụ huynh"])
+    for n in range(1, 41):
+        writer.writerow(
+            [
+                f"HS{n:03d}",
+                f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {rng.choice(GIVEN)}",
+                f"{6 + n % 4}A{1 + n % 2}",
+                f"{rng.choice(FAMILY)} Văn {rng.choice(GIVEN)}",
+                PARENT_PHONE if n == 1 else f"09{rng.randrange(10**8):08d}",
+            ]
+        )
+    return out.getvalue().encode()
+
+
+def _first_plan(session: Session, school, lines: list):
+    from tuition.models import FeePlan
+    from tuition.plans import create_plan
+
+    plan = session.execute(select(FeePlan).where(FeePlan.school_id == school.id)).scalar()
+    if plan is None:
+        classes = sorted({f"{6 + n % 4}A{1 + n % 2}" for n in range(1, 41)})
+        plan = create_plan(
+            session,
+            school=school,
+            details={
+                "name": "Học kỳ I năm học 2026–2027",
+                "school_year": "2026-2027",
+                "term": "HK1",
+                "due_date": date(2026, 12, 15),
+                "classes": classes,
+                "lines": [{"item": i, "kind": k, "amount": a} for i, k, a in lines],
+            },
+        )
+    return plan

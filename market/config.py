@@ -15,8 +15,6 @@ class Config:
     SECRET_KEY = DEVELOPMENT_SECRET_KEY
     DATABASE_URL = DEFAULT_DATABASE_URL
     MAX_CONTENT_LENGTH = 10 * 1024 * 1024
-    TIMEZONE = "Asia/Ho_Chi_Minh"
-    REDIS_URL = None
     # Keyed hash of payer accounts (distinct payers): set once and keep; falls back to
     # SECRET_KEY in development only.
     PAYER_HASH_KEY = None
@@ -44,7 +42,6 @@ PLAIN_ENV_NAMES = (
     "DATABASE_URL",
     "SECRET_KEY",
     "MAX_CONTENT_LENGTH",
-    "REDIS_URL",
     "PAYER_HASH_KEY",
     "TRUSTED_PROXIES",
     "SETTLEMENT_GRACE_MINUTES",

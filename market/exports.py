@@ -112,8 +112,6 @@ def _sheet_title(name: str) -> str:
 def to_xlsx(rows: Iterable, columns: list[Column], sheet: str, title: str | None = None) -> bytes:
     """The table as XLSX: bold frozen header, optional title, typed cells, sized columns."""
     from openpyxl import Workbook  # heavy; only when an XLSX is asked for
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
     table = list(_values(rows, columns))  # columns are sized before any row is written
@@ -127,29 +125,38 @@ def to_xlsx(rows: Iterable, columns: list[Column], sheet: str, title: str | None
     ws.freeze_panes = f"A{header_row + 1}"
     last = get_column_letter(len(columns))
     ws.auto_filter.ref = f"A{header_row}:{last}{header_row + len(table)}"
+    _append_rows(ws, table, columns, title)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
 
-    def styled(value: Value, number_format: str | None = None, font: Font | None = None):
-        c = WriteOnlyCell(ws, value)
-        if number_format:
-            c.number_format = number_format
-        if font:
-            c.font = font
-        return c
+
+def _append_rows(ws, table: list[list[Value]], columns: list[Column], title: str | None) -> None:
+    """The title (if any), the bold header, then the rows with their number formats."""
+    from openpyxl.styles import Font
 
     if title:
-        ws.append([styled(safe_text(title), font=Font(bold=True, size=14))])
+        ws.append([_cell(ws, safe_text(title), font=Font(bold=True, size=14))])
     bold = Font(bold=True)
-    ws.append([styled(safe_text(c.header), font=bold) for c in columns])
+    ws.append([_cell(ws, safe_text(c.header), font=bold) for c in columns])
     formats = [FORMATS.get(c.kind) for c in columns]
     for values in table:
         ws.append(
             [
                 v
                 if f is None or v is None
-                else styled(v, DATETIME_FORMAT if isinstance(v, datetime) else f)
+                else _cell(ws, v, DATETIME_FORMAT if isinstance(v, datetime) else f)
                 for v, f in zip(values, formats, strict=True)
             ]
         )
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+
+
+def _cell(ws, value: Value, number_format: str | None = None, font=None):
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(ws, value)
+    if number_format:
+        cell.number_format = number_format
+    if font:
+        cell.font = font
+    return cell

@@ -1,6 +1,9 @@
-"""Phone numbers, national IDs (CCCD), stalls and account numbers as rosters write them."""
+"""Names, phone numbers, national IDs (CCCD), stalls and account numbers as rosters write
+them: the rules every domain applies to a person's details."""
 
 import re
+import unicodedata
+from typing import Any
 
 from market.text import clean
 
@@ -10,6 +13,7 @@ _STALL_SEPARATORS = re.compile(r"\s*([-/.])\s*")
 MOBILE = re.compile(r"0[35789]\d{8}")
 ACCOUNT = re.compile(r"[0-9A-Za-z]{1,19}")
 STALL = re.compile(r"[0-9A-Z][0-9A-Z./-]{0,19}")
+NAME_PUNCTUATION = frozenset(" '.-")
 
 # Province codes that open a 12-digit CCCD (Circular 59/2021/TT-BCA, annex I): the first three
 # digits say where the citizen was registered at birth.
@@ -22,6 +26,19 @@ CCCD_PROVINCES = frozenset(
 
 class InvalidValue(ValueError):
     """A value that cannot be normalised; the message says why, in words for the user."""
+
+
+def normalize_full_name(value: Any) -> str:
+    """A person's name: NFC, single spaces, letters and ' . - only, 2–100 characters."""
+    text = clean(value if value is None else str(value))
+    if not text:
+        raise InvalidValue("name is required")
+    if len(text) < 2 or len(text) > 100:
+        raise InvalidValue("a name has 2 to 100 characters")
+    for ch in text:
+        if ch not in NAME_PUNCTUATION and not unicodedata.category(ch).startswith(("L", "M")):
+            raise InvalidValue(f"a name cannot contain {ch!r}")
+    return text
 
 
 def _digits_of_spreadsheet_number(text: str) -> str:

@@ -192,3 +192,22 @@ def make_school(session, **overrides):
     session.add(school)
     session.flush()
     return school
+
+
+def make_student(session, school, **overrides):
+    """A student of school in class 6A1 whose guardian's phone ends in 5678."""
+    from tuition.models import Student
+
+    n = next(_seq)
+    values = {
+        "student_code": f"HS{n:04d}",
+        "full_name": "Nguyễn Văn An",
+        "name_folded": "nguyen van an",
+        "class_name": "6A1",
+        "guardian_name": "Nguyễn Văn Bình",
+        "guardian_phone": "0912345678",
+    } | overrides
+    student = Student(school_id=school.id, **values)
+    session.add(student)
+    session.flush()
+    return student

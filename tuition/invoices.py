@@ -2,6 +2,7 @@
 
 from sqlalchemy import and_, case, insert, literal_column, or_, select, true, update
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import ColumnElement
 
 from market.db import upsert_insert, utcnow
 from market.errors import Conflict, NotFound
@@ -11,6 +12,7 @@ from payments import ledger, qr
 from payments.models import Payment
 from payments.registry import CREDIT_ACCOUNT, CREDIT_BIN, Payee, Target, Unpayable, account_of
 from tuition.models import FeePlan, Invoice, Receipt, ReceiptCounter, School, Student
+from tuition.rules import invoice_status_rule
 
 PAYABLE = ("open", "partially_paid")
 
@@ -78,21 +80,21 @@ def _next_receipt_number(session: Session, school_id: int, school_year: str) -> 
     return session.execute(stmt).scalar_one()
 
 
+def status_expression(total: ColumnElement[int], paid: ColumnElement[int]) -> ColumnElement[str]:
+    """`tuition.rules.invoice_status` as SQL, for a status written in the same statement."""
+    whens, otherwise = invoice_status_rule(total, paid)
+    return case(*whens, else_=otherwise)
+
+
 def apply_to_invoice(session: Session, invoice_id: int, amount: int, payment_id: int) -> None:
     """Count amount on the invoice in one statement (simultaneous payments all count): a
     payment gets the school year's next receipt number; a reversal (negative amount, the
     reversing record's id) cancels the receipt of the payment it reverses."""
     paid = Invoice.paid_amount + amount
-    status = case(
-        (paid <= 0, case((Invoice.total_amount == 0, "paid"), else_="open")),
-        (paid < Invoice.total_amount, "partially_paid"),
-        (paid == Invoice.total_amount, "paid"),
-        else_="overpaid",
-    )
     row = session.execute(
         update(Invoice)
         .where(Invoice.id == invoice_id, Invoice.status != "void")
-        .values(paid_amount=paid, status=status)
+        .values(paid_amount=paid, status=status_expression(Invoice.total_amount, paid))
         .returning(Invoice.school_id, Invoice.plan_id, Invoice.total_amount - Invoice.paid_amount)
     ).one_or_none()
     if amount > 0:

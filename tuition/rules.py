@@ -7,7 +7,6 @@ from typing import Any
 
 from market import identity
 from market.text import clean, fold
-from vendors.rules import normalize_full_name
 
 STUDENT_FIELDS = (
     "student_code",
@@ -74,10 +73,10 @@ def normalize_student(raw: dict[str, Any]) -> tuple[dict, dict]:
     """(normalised values, {field: message}) for one student row."""
     steps = {
         "student_code": normalize_student_code,
-        "full_name": normalize_full_name,
+        "full_name": identity.normalize_full_name,
         "class": normalize_class,
         "date_of_birth": parse_birth_date,
-        "guardian_name": normalize_full_name,
+        "guardian_name": identity.normalize_full_name,
         "guardian_phone": identity.normalize_phone,
     }
     values, errors = {}, {}
@@ -152,10 +151,20 @@ def invoice_lines(
     return out
 
 
+def invoice_status_rule(total: Any, paid: Any) -> tuple[list[tuple[Any, str]], str]:
+    """The status of an invoice of total with paid counted on it: (condition, status) pairs,
+    the first that holds wins, and the status when none does. Written only with operators
+    that Python numbers and SQL expressions share, so that the status computed here and the
+    one the database writes when a payment lands are one rule."""
+    return [
+        ((paid <= 0) & (total == 0), "paid"),  # nothing was due
+        (paid <= 0, "open"),
+        (paid < total, "partially_paid"),
+        (paid == total, "paid"),
+    ], "overpaid"
+
+
 def invoice_status(total: int, paid: int) -> str:
     """open, partially_paid, paid or overpaid for an invoice's total and what was paid."""
-    if paid <= 0:
-        return "paid" if total == 0 else "open"
-    if paid < total:
-        return "partially_paid"
-    return "paid" if paid == total else "overpaid"
+    whens, otherwise = invoice_status_rule(total, paid)
+    return next((status for holds, status in whens if holds), otherwise)

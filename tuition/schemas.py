@@ -186,16 +186,6 @@ class VoidSchema(InputSchema):
     reason = Text(required=True, max_length=300)
 
 
-class StudentSchema(Schema):
-    id = fields.Integer()
-    student_code = fields.String()
-    full_name = fields.String()
-    class_name = fields.String(data_key="class")
-    date_of_birth = fields.Date(allow_none=True)
-    guardian_name = fields.String()
-    guardian_phone = fields.Function(lambda s: "•••••••" + s.guardian_phone[-3:])
-
-
 class ReportQuerySchema(InputSchema):
     format = fields.String(load_default="json", validate=validate.OneOf(("json", "csv", "xlsx")))
 

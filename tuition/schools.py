@@ -1,22 +1,14 @@
-"""Schools and their students: register a school, import the class lists."""
-
-from dataclasses import dataclass, field
+"""Schools and their students: register a school, import the class lists (its roster)."""
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from market import audit
 from market.banks import UnknownBank, resolve_bank
-from market.errors import Conflict, Forbidden, NotFound, PayloadTooLarge, ValidationFailed
+from market.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from market.identity import InvalidValue, normalize_account_number
-from market.spreadsheet import (
-    BadSpreadsheet,
-    SpreadsheetTooLarge,
-    map_columns,
-    read_table,
-    records,
-)
-from market.text import qr_ascii
+from market.roster.service import ImportResult, Roster, import_roster
+from market.text import fold, qr_ascii
 from market.users import User
 from tuition.models import School, Student
 from tuition.rules import STUDENT_HEADERS, STUDENT_REQUIRED, normalize_student
@@ -24,7 +16,6 @@ from tuition.rules import STUDENT_HEADERS, STUDENT_REQUIRED, normalize_student
 STAFF = ("admin", "school_admin")
 STUDENT_COLUMNS = (
     "full_name",
-    "name_folded",
     "class_name",
     "date_of_birth",
     "guardian_name",
@@ -72,14 +63,43 @@ def list_schools(session: Session, *, actor: User) -> list[School]:
     return list(session.execute(stmt).scalars())
 
 
-@dataclass
-class StudentImport:
-    rows: int = 0
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    dry_run: bool = False
-    errors: list[dict] = field(default_factory=list)
+class StudentRoster(Roster):
+    """The students of one school, by student code."""
+
+    entity, key, key_label = "student", "student_code", "student code"
+    aliases, required, not_audited = STUDENT_HEADERS, STUDENT_REQUIRED, ("name_folded",)
+
+    def __init__(self, school: School):
+        self.school = school
+
+    def normalize(self, raw: dict[str, str]) -> tuple[dict, dict]:
+        """A student's values and errors (`tuition.rules`)."""
+        return normalize_student(raw)
+
+    def existing(self, session: Session) -> dict[str, Student]:
+        """The school's students."""
+        stmt = select(Student).where(Student.school_id == self.school.id)
+        return {s.student_code: s for s in session.execute(stmt).scalars()}
+
+    def changes(self, record: Student, values: dict) -> dict[str, list]:
+        """What the row changes on the student with its code."""
+        return audit.diff(
+            {k: getattr(record, k) for k in STUDENT_COLUMNS},
+            {k: values[k] for k in STUDENT_COLUMNS},
+        )
+
+    def create(self, session: Session, rows: list[dict]) -> dict[str, int]:
+        """Add the new students; their ids by student code."""
+        students = [Student(school_id=self.school.id, **values) for values in rows]
+        session.add_all(students)
+        session.flush()
+        return {s.student_code: s.id for s in students}
+
+    def update(self, record: Student, changes: dict[str, list]) -> None:
+        """Apply the changes; the folded name follows the name."""
+        super().update(record, changes)
+        if "full_name" in changes:
+            record.name_folded = fold(record.full_name)
 
 
 def import_students(
@@ -90,70 +110,16 @@ def import_students(
     data: bytes,
     filename: str = "",
     dry_run: bool = False,
-) -> StudentImport:
+) -> ImportResult:
     """Import a class list (CSV/XLSX); every bad row reported; re-importing changes nothing."""
-    try:
-        table = read_table(data, filename)
-    except SpreadsheetTooLarge as exc:
-        raise PayloadTooLarge(str(exc), errors={"file": [str(exc)]}) from exc
-    except BadSpreadsheet as exc:
-        raise ValidationFailed.on("file", str(exc)) from exc
-    columns = map_columns(table.headers, STUDENT_HEADERS)
-    missing = [f for f in STUDENT_REQUIRED if f not in columns]
-    if missing:
-        names = ", ".join(f"{f} ({STUDENT_HEADERS[f][0]})" for f in missing)
-        raise ValidationFailed.on("file", f"missing columns: {names}")
-    existing = {
-        s.student_code: s
-        for s in session.execute(select(Student).where(Student.school_id == school.id)).scalars()
-    }
-    result, seen = StudentImport(dry_run=dry_run), {}
-    for row, raw in records(table, columns):
-        result.rows += 1
-        values, errors = normalize_student(raw)
-        for name, message in errors.items():
-            result.errors.append({"row": row, "field": name, "message": message})
-        if errors:
-            continue
-        code = values.pop("student_code")
-        if code in seen:
-            result.errors.append(
-                {
-                    "row": row,
-                    "field": "student_code",
-                    "message": f"student code {code} is already on row {seen[code]}",
-                }
-            )
-            continue
-        seen[code] = row
-        _apply(session, actor, school, existing.get(code), code, values, result, dry_run)
-    if not dry_run:
-        session.flush()
-    return result
-
-
-def _apply(session, actor, school, student, code, values, result, dry_run) -> None:
-    if student is None:
-        result.created += 1
-        if not dry_run:
-            session.add(Student(school_id=school.id, student_code=code, **values))
-        return
-    changes = audit.diff({k: getattr(student, k) for k in STUDENT_COLUMNS}, values)
-    if not changes:
-        result.unchanged += 1
-        return
-    result.updated += 1
-    if not dry_run:
-        for key, (_old, new) in changes.items():
-            setattr(student, key, new)
-        audit.record(
-            session,
-            actor_id=actor.id,
-            entity="student",
-            entity_id=student.id,
-            action="import",
-            changes={k: [str(a), str(b)] for k, (a, b) in changes.items()},
-        )
+    return import_roster(
+        session,
+        actor=actor,
+        roster=StudentRoster(school),
+        data=data,
+        filename=filename,
+        dry_run=dry_run,
+    )
 
 
 def get_student(session: Session, *, actor: User, student_id: int) -> Student:

@@ -4,6 +4,7 @@ from flask_smorest import Blueprint
 
 from market.auth import caller, require
 from market.db import get_session
+from market.roster.schemas import ImportFileSchema, ImportQuerySchema, ImportResultSchema
 from tuition import plans, schools
 from tuition.schemas import (
     ExemptionCreateSchema,
@@ -17,7 +18,6 @@ from tuition.schemas import (
     SchoolCreateSchema,
     SchoolSchema,
 )
-from vendors.schemas import ImportFileSchema, ImportQuerySchema, ImportResultSchema
 
 blp = Blueprint("schools", __name__, url_prefix="/api/v1", description="Schools and fees")
 
@@ -44,18 +44,11 @@ def list_schools():
 @blp.arguments(ImportQuerySchema, location="query")
 @blp.arguments(ImportFileSchema, location="files")
 @blp.response(200, ImportResultSchema)
-def import_students(query, files, code):
+def import_students(query, upload, code):
     """Import a class list (CSV/XLSX, Vietnamese or English headers)."""
-    session, upload = get_session(), files["file"]
+    session = get_session()
     school = schools.get_school(session, actor=caller(), code=code)
-    return schools.import_students(
-        session,
-        actor=caller(),
-        school=school,
-        data=upload.read(),
-        filename=upload.filename or "",
-        dry_run=query["dry_run"],
-    )
+    return schools.import_students(session, actor=caller(), school=school, **upload, **query)
 
 
 @blp.post("/schools/<code>/fee-plans")

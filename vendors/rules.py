@@ -1,6 +1,5 @@
 """How a vendor's details are normalised and checked: pure, shared by the API and imports."""
 
-import unicodedata
 from typing import Any
 
 from market import identity
@@ -28,7 +27,6 @@ HEADER_ALIASES = {
     "account_number": ("Số tài khoản", "STK", "Số TK", "Account"),
     "account_name": ("Tên chủ tài khoản", "Chủ tài khoản", "Tên tài khoản"),
 }
-NAME_PUNCTUATION = set(" '.-")
 STATUSES = ("pending", "active", "suspended", "closed")
 TRANSITIONS = {
     "pending": {"active", "closed"},
@@ -36,19 +34,6 @@ TRANSITIONS = {
     "suspended": {"active", "closed"},
     "closed": set(),
 }
-
-
-def normalize_full_name(value: Any) -> str:
-    """A person's name: NFC, single spaces, letters and ' . - only, 2–100 characters."""
-    text = clean(value if value is None else str(value))
-    if not text:
-        raise identity.InvalidValue("name is required")
-    if len(text) < 2 or len(text) > 100:
-        raise identity.InvalidValue("a name has 2 to 100 characters")
-    for ch in text:
-        if ch not in NAME_PUNCTUATION and not unicodedata.category(ch).startswith(("L", "M")):
-            raise identity.InvalidValue(f"a name cannot contain {ch!r}")
-    return text
 
 
 def normalize_account_name(value: Any, full_name: str | None) -> str:
@@ -88,7 +73,7 @@ def normalize_vendor(raw: dict[str, Any], *, partial: bool = False) -> tuple[dic
     errors: dict[str, str] = {}
     steps = {
         "stall": identity.normalize_stall,
-        "full_name": normalize_full_name,
+        "full_name": identity.normalize_full_name,
         "phone": identity.normalize_phone,
         "national_id": identity.normalize_national_id,
         "category": normalize_category,

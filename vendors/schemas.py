@@ -5,6 +5,7 @@ from marshmallow import Schema, fields, validate
 from market.banks import bank_by_bin
 from market.fields import InputSchema, ListQuerySchema, PageSchema, Text
 from market.identity import mask
+from market.roster.schemas import ImportQuerySchema
 from vendors.rules import STATUSES
 
 
@@ -33,13 +34,10 @@ class VendorQuerySchema(ListQuerySchema):
     q = Text(max_length=100)
 
 
-class ImportQuerySchema(InputSchema):
-    dry_run = fields.Boolean(load_default=False)
-    activate = fields.Boolean(load_default=False)
-
-
-class ImportFileSchema(InputSchema):
-    file = fields.Raw(required=True, metadata={"type": "string", "format": "binary"})
+class VendorImportQuerySchema(ImportQuerySchema):
+    activate = fields.Boolean(
+        load_default=False, metadata={"description": "imported vendors become active at once"}
+    )
 
 
 class PayoutSchema(Schema):
@@ -70,21 +68,6 @@ class VendorListItemSchema(VendorSchema):
 
 class VendorPageSchema(PageSchema):
     items = fields.List(fields.Nested(VendorListItemSchema))
-
-
-class ImportErrorSchema(Schema):
-    row = fields.Integer()
-    field = fields.String()
-    message = fields.String()
-
-
-class ImportResultSchema(Schema):
-    rows = fields.Integer()
-    created = fields.Integer()
-    updated = fields.Integer()
-    unchanged = fields.Integer()
-    dry_run = fields.Boolean()
-    errors = fields.List(fields.Nested(ImportErrorSchema))
 
 
 class AuditEntrySchema(Schema):

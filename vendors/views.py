@@ -5,14 +5,13 @@ from flask_smorest import Blueprint
 from market.auth import caller, require
 from market.db import get_session
 from market.markets.service import get_market
+from market.roster.schemas import ImportFileSchema, ImportResultSchema
 from vendors import importer, service
 from vendors.schemas import (
     AuditEntrySchema,
-    ImportFileSchema,
-    ImportQuerySchema,
-    ImportResultSchema,
     StatusChangeSchema,
     VendorCreateSchema,
+    VendorImportQuerySchema,
     VendorPageSchema,
     VendorQuerySchema,
     VendorSchema,
@@ -36,21 +35,14 @@ def register_vendor(body, code):
 
 @blp.post("/markets/<code>/vendors/import")
 @require(*service.MANAGERS)
-@blp.arguments(ImportQuerySchema, location="query")
+@blp.arguments(VendorImportQuerySchema, location="query")
 @blp.arguments(ImportFileSchema, location="files")
 @blp.response(200, ImportResultSchema)
-def import_vendors(query, files, code):
+def import_vendors(query, upload, code):
     """Import a CSV or XLSX roster; every bad row is reported with its sheet row and field."""
     session = get_session()
-    upload = files["file"]
-    return importer.import_vendors(
-        session,
-        actor=caller(),
-        market=get_market(session, code),
-        data=upload.read(),
-        filename=upload.filename or "",
-        **query,
-    )
+    market = get_market(session, code)
+    return importer.import_vendors(session, actor=caller(), market=market, **upload, **query)
 
 
 @blp.get("/vendors")

@@ -3,74 +3,14 @@
 from datetime import date, timedelta
 from functools import cache
 
-from sqlalchemy import Date, and_, bindparam, func, literal, null, or_, select, union_all
+from sqlalchemy import and_, bindparam, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from market.stats import readmodel as t
-from market.stats.periods import end_of, segments, whole_period
+from market.stats.periods import end_of, whole_period
 
 DIMENSIONS = ("market", "ward", "legacy_district", "provider", "category", "month", "day")
 ACTIVE_DAYS = 30
-
-
-@cache
-def payees():
-    """Every payee with the dimensions statistics group by (no personal data); built once."""
-    v, m, s = t.vendors, t.markets, t.schools
-    vendor_rows = select(
-        literal("vendor").label("payee_type"),
-        v.c.id.label("payee_id"),
-        m.c.code.label("market"),
-        m.c.name.label("market_name"),
-        m.c.ward_code.label("ward"),
-        m.c.ward_name.label("ward_name"),
-        m.c.legacy_district.label("legacy_district"),
-        func.coalesce(v.c.category, "Khác").label("category"),
-    ).join(m, m.c.id == v.c.market_id)
-    school_rows = select(
-        literal("school"),
-        s.c.id,
-        null(),
-        null(),
-        s.c.ward_code,
-        null(),
-        s.c.legacy_district,
-        literal("Trường học"),
-    )
-    return union_all(vendor_rows, school_rows).subquery("payees")
-
-
-def flows(start: date, end: date):
-    """Transactions in [start, end]: whole months from the monthly rollup, edges from days.
-    (subquery, its parameters): the statement is built once per shape of period."""
-    months, day_ranges = segments(start, end)
-    params = {"months": months}
-    for n, (first, last) in enumerate(day_ranges):
-        params |= {f"first_{n}": first, f"last_{n}": last, f"month_{n}": first.replace(day=1)}
-    return _flows(bool(months), len(day_ranges)), params
-
-
-@cache
-def _flows(whole_months: bool, edges: int):
-    parts = []
-    cols = ("payee_type", "payee_id", "provider_id", "method", "payment_count", "amount")
-    if whole_months:
-        r = t.rollup_months
-        parts.append(
-            select(r.c.month.label("day"), r.c.month.label("month"), *[r.c[c] for c in cols]).where(
-                r.c.month.in_(bindparam("months", expanding=True))
-            )
-        )
-    for n in range(edges):
-        r = t.rollup_days
-        parts.append(
-            select(
-                r.c.business_date.label("day"),
-                bindparam(f"month_{n}", type_=Date).label("month"),
-                *[r.c[c] for c in cols],
-            ).where(r.c.business_date.between(bindparam(f"first_{n}"), bindparam(f"last_{n}")))
-        )
-    return union_all(*parts).subquery("flows")
 
 
 FILTERS = ("market", "ward", "legacy_district", "payee_type", "provider")
@@ -111,7 +51,7 @@ def transactions(
     session: Session, start: date, end: date, filters: dict, dimension: str | None = None
 ) -> dict:
     """{key: (count, value)} for the period (key None without a dimension)."""
-    f, params = flows(start, end)
+    f, params = t.flows(start, end)
     given = tuple(k for k in FILTERS if filters.get(k))
     stmt = _transactions(f, dimension, given)
     rows = session.execute(stmt, params | filter_params(filters)).all()
@@ -121,7 +61,7 @@ def transactions(
 @cache
 def _transactions(f, dimension: str | None, given: tuple[str, ...]):
     filters = dict.fromkeys(given, True)
-    p, pr = payees(), t.providers
+    p, pr = t.payees(), t.providers
     if dimension in PLACES or _by_place(filters):
         # Only then is the payee's place needed: each payee's sums first, then the join
         # (per day or month too when those are the grouping).
@@ -156,7 +96,7 @@ def _transactions(f, dimension: str | None, given: tuple[str, ...]):
 
 def registered(session: Session, day: date, filters: dict, dimension: str | None = None) -> dict:
     """{key: acceptance points registered on day}: vendors activated and not closed, schools."""
-    v, p, s = t.vendors, payees(), t.schools
+    v, p, s = t.vendors, t.payees(), t.schools
     moment = end_of(day)
     vendor_ok = and_(
         p.c.payee_type == "vendor",
@@ -176,17 +116,26 @@ def registered(session: Session, day: date, filters: dict, dimension: str | None
     return dict(session.execute(_filtered(stmt, p, filters), filter_params(filters)).all())
 
 
-def active(session: Session, day: date, filters: dict, dimension: str | None = None) -> dict:
-    """{key: points with at least one payment in the 30 days up to day}."""
-    r, p = t.rollup_days, payees()
-    key = _key(dimension if dimension in PLACES else None, p=p)
-    live = (
-        select(r.c.payee_type, r.c.payee_id)
-        .where(r.c.business_date.between(day - timedelta(days=ACTIVE_DAYS - 1), day))
-        .group_by(r.c.payee_type, r.c.payee_id)
+def _live(day: date, payee_type: str | None = None):
+    """The payees with at least one payment in the 30 days up to day (a subquery)."""
+    r = t.rollup_days
+    stmt = select(r.c.payee_type, r.c.payee_id).where(
+        r.c.business_date.between(day - timedelta(days=ACTIVE_DAYS - 1), day)
+    )
+    if payee_type:
+        stmt = stmt.where(r.c.payee_type == payee_type)
+    return (
+        stmt.group_by(r.c.payee_type, r.c.payee_id)
         .having(func.sum(r.c.payment_count) > 0)
         .subquery()
     )
+
+
+def active(session: Session, day: date, filters: dict, dimension: str | None = None) -> dict:
+    """{key: points with at least one payment in the 30 days up to day}."""
+    p = t.payees()
+    key = _key(dimension if dimension in PLACES else None, p=p)
+    live = _live(day)
     stmt = select(key, func.count()).select_from(live)
     if dimension in PLACES or _by_place(filters):
         stmt = _filtered(
@@ -220,19 +169,21 @@ def distinct_payers(session: Session, start: date, end: date, filters: dict) -> 
     return int(session.execute(_payers(period, filters.get("payee_type"))).scalar())
 
 
+def _banks(start: date, end: date):
+    b = t.bank_months
+    return select(func.count(func.distinct(b.c.payer_bin))).where(
+        b.c.month.between(start.replace(day=1), end), b.c.payer_bin != "", b.c.payment_count > 0
+    )
+
+
 def banks_seen(session: Session, start: date, end: date) -> int:
     """Banks and wallets payers paid from, in the months the period touches."""
-    b = t.bank_months
-    return session.execute(
-        select(func.count(func.distinct(b.c.payer_bin))).where(
-            b.c.month.between(start.replace(day=1), end), b.c.payer_bin != "", b.c.payment_count > 0
-        )
-    ).scalar()
+    return session.execute(_banks(start, end)).scalar()
 
 
 def funnel(session: Session, day: date, filters: dict) -> dict:
     """Vendors registered → placard printed → first payment → active (on day)."""
-    v, p, pp, r = t.vendors, payees(), t.placard_prints, t.rollup_days
+    v, p, pp, r = t.vendors, t.payees(), t.placard_prints, t.rollup_days
     base = (
         select(v.c.id)
         .join(p, and_(p.c.payee_type == "vendor", p.c.payee_id == v.c.id))
@@ -263,47 +214,36 @@ def funnel(session: Session, day: date, filters: dict) -> dict:
     }
 
 
+def _registered_counts(day: date, payee_type: str | None) -> tuple:
+    """Vendors and schools registered on day, as two scalar subqueries (0 when not asked)."""
+    v, s, moment = t.vendors, t.schools, end_of(day)
+    vendors = select(func.count()).where(
+        v.c.activated_at < moment, or_(v.c.closed_at.is_(None), v.c.closed_at >= moment)
+    )
+    schools = select(func.count()).where(s.c.created_at < moment)
+    return (
+        vendors.scalar_subquery() if payee_type != "school" else literal(0),
+        schools.scalar_subquery() if payee_type != "vendor" else literal(0),
+    )
+
+
 def headline_counts(session: Session, start: date, end: date, filters: dict) -> dict | None:
     """Registered and active points, distinct payers and banks seen in one statement, when no
     place is filtered (then the payee's place is not needed); None otherwise."""
     if _by_place(filters) or filters.get("provider"):
         return None
-    v, s, r, b = t.vendors, t.schools, t.rollup_days, t.bank_months
-    moment, kind = end_of(end), filters.get("payee_type")
-    vendors = (
-        select(func.count())
-        .select_from(v)
-        .where(v.c.activated_at < moment, or_(v.c.closed_at.is_(None), v.c.closed_at >= moment))
-    )
-    schools = select(func.count()).select_from(s).where(s.c.created_at < moment)
-    live = select(r.c.payee_type, r.c.payee_id).where(
-        r.c.business_date.between(end - timedelta(days=ACTIVE_DAYS - 1), end)
-    )
-    if kind:
-        live = live.where(r.c.payee_type == kind)
-    live = (
-        live.group_by(r.c.payee_type, r.c.payee_id)
-        .having(func.sum(r.c.payment_count) > 0)
-        .subquery()
-    )
-    banks = select(func.count(func.distinct(b.c.payer_bin))).where(
-        b.c.month.between(start.replace(day=1), end), b.c.payer_bin != "", b.c.payment_count > 0
-    )
-    period = whole_period(start, end)
-    payers = _payers(period, kind)
-    zero = literal(0)
-    row = session.execute(
+    kind, period = filters.get("payee_type"), whole_period(start, end)
+    vendors, schools, live, banks, payers = session.execute(
         select(
-            vendors.scalar_subquery() if kind != "school" else zero,
-            schools.scalar_subquery() if kind != "vendor" else zero,
-            select(func.count()).select_from(live).scalar_subquery(),
-            banks.scalar_subquery(),
-            payers.scalar_subquery(),
+            *_registered_counts(end, kind),
+            select(func.count()).select_from(_live(end, kind)).scalar_subquery(),
+            _banks(start, end).scalar_subquery(),
+            _payers(period, kind).scalar_subquery(),
         )
     ).one()
     return {
-        "registered": row[0] + row[1],
-        "active": row[2],
-        "banks": row[3],
-        "payers": int(row[4]) if period else None,
+        "registered": vendors + schools,
+        "active": live,
+        "banks": banks,
+        "payers": int(payers) if period else None,
     }

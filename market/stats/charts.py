@@ -19,16 +19,9 @@ def monthly_bars(labels: list[str], current: list[int], previous: list[int], tit
 
     parts = [
         f'<svg viewBox="0 0 {width} {height}" role="img" class="chart" '
-        f'aria-label="{escape(title)}"><title>{escape(title)}</title>'
+        f'aria-label="{escape(title)}"><title>{escape(title)}</title>',
+        *_gridlines(peak, y, left, width - 10),
     ]
-    for fraction in (0, 0.5, 1):
-        value = round(peak * fraction)
-        parts.append(
-            f'<line x1="{left}" x2="{width - 10}" y1="{y(value):.1f}" '
-            f'y2="{y(value):.1f}" stroke="#e3e9e5"/><text x="{left - 6}" '
-            f'y="{y(value) + 4:.1f}" text-anchor="end" font-size="11" '
-            f'fill="{INK}">{format_number(value)}</text>'
-        )
     points = []
     for i, (label, value, old) in enumerate(zip(labels, current, previous, strict=True)):
         x = left + i * step + (step - bar) / 2
@@ -49,6 +42,17 @@ def monthly_bars(labels: list[str], current: list[int], previous: list[int], tit
         )
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _gridlines(peak: int, y, left: int, right: int) -> list[str]:
+    """Lines at zero, half and the peak, each labelled with its value on the left."""
+    return [
+        f'<line x1="{left}" x2="{right}" y1="{y(value):.1f}" '
+        f'y2="{y(value):.1f}" stroke="#e3e9e5"/><text x="{left - 6}" '
+        f'y="{y(value) + 4:.1f}" text-anchor="end" font-size="11" '
+        f'fill="{INK}">{format_number(value)}</text>'
+        for value in (round(peak * fraction) for fraction in (0, 0.5, 1))
+    ]
 
 
 def horizontal_bars(rows: list[tuple[str, int]], title: str) -> str:

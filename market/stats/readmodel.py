@@ -1,6 +1,27 @@
-"""The tables statistics read, named here without importing any domain: stats only read."""
+"""The tables statistics read, named here without importing any domain (stats only read), and
+the relations built on them: every payee with its place, the money that flowed in a period."""
 
-from sqlalchemy import BigInteger, Column, Date, DateTime, Integer, MetaData, String, Table
+from datetime import date
+from functools import cache
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Date,
+    DateTime,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    bindparam,
+    func,
+    literal,
+    null,
+    select,
+    union_all,
+)
+
+from market.stats.periods import segments
 
 _meta = MetaData()
 
@@ -83,3 +104,63 @@ bank_months = _table(
     Column("payer_bin", String),
     Column("payment_count", Integer),
 )
+
+
+@cache
+def payees():
+    """Every payee with the dimensions statistics group by (no personal data); built once."""
+    v, m, s = vendors, markets, schools
+    vendor_rows = select(
+        literal("vendor").label("payee_type"),
+        v.c.id.label("payee_id"),
+        m.c.code.label("market"),
+        m.c.name.label("market_name"),
+        m.c.ward_code.label("ward"),
+        m.c.ward_name.label("ward_name"),
+        m.c.legacy_district.label("legacy_district"),
+        func.coalesce(v.c.category, "Khác").label("category"),
+    ).join(m, m.c.id == v.c.market_id)
+    school_rows = select(
+        literal("school"),
+        s.c.id,
+        null(),
+        null(),
+        s.c.ward_code,
+        null(),
+        s.c.legacy_district,
+        literal("Trường học"),
+    )
+    return union_all(vendor_rows, school_rows).subquery("payees")
+
+
+def flows(start: date, end: date):
+    """Transactions in [start, end]: whole months from the monthly rollup, edges from days.
+    (subquery, its parameters): the statement is built once per shape of period."""
+    months, day_ranges = segments(start, end)
+    params = {"months": months}
+    for n, (first, last) in enumerate(day_ranges):
+        params |= {f"first_{n}": first, f"last_{n}": last, f"month_{n}": first.replace(day=1)}
+    return _flows(bool(months), len(day_ranges)), params
+
+
+@cache
+def _flows(whole_months: bool, edges: int):
+    parts = []
+    cols = ("payee_type", "payee_id", "provider_id", "method", "payment_count", "amount")
+    if whole_months:
+        r = rollup_months
+        parts.append(
+            select(r.c.month.label("day"), r.c.month.label("month"), *[r.c[c] for c in cols]).where(
+                r.c.month.in_(bindparam("months", expanding=True))
+            )
+        )
+    for n in range(edges):
+        r = rollup_days
+        parts.append(
+            select(
+                r.c.business_date.label("day"),
+                bindparam(f"month_{n}", type_=Date).label("month"),
+                *[r.c[c] for c in cols],
+            ).where(r.c.business_date.between(bindparam(f"first_{n}"), bindparam(f"last_{n}")))
+        )
+    return union_all(*parts).subquery("flows")

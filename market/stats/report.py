@@ -164,36 +164,9 @@ def tuition_report(
 ) -> list[dict]:
     """Per school: billed (invoices due in the period), collected, collection rate, cashless
     share (transfers over all money received in the period) and outstanding."""
-    s, i = t.schools, t.invoices
-    billed = (
-        select(
-            i.c.school_id,
-            func.sum(i.c.total_amount).label("billed"),
-            func.sum(
-                case((i.c.paid_amount < i.c.total_amount, i.c.paid_amount), else_=i.c.total_amount)
-            ).label("collected"),
-            func.sum(
-                case(
-                    (i.c.total_amount > i.c.paid_amount, i.c.total_amount - i.c.paid_amount),
-                    else_=0,
-                )
-            ).label("outstanding"),
-        )
-        .where(i.c.status != "void", i.c.due_date.between(start, end))
-        .group_by(i.c.school_id)
-        .subquery()
-    )
-    f, params = adoption.flows(start, end)
-    money = (
-        select(
-            f.c.payee_id,
-            func.sum(case((f.c.method == "transfer", f.c.amount), else_=0)).label("transfer"),
-            func.sum(f.c.amount).label("received"),
-        )
-        .where(f.c.payee_type == "school")
-        .group_by(f.c.payee_id)
-        .subquery()
-    )
+    s = t.schools
+    billed = _billed(start, end)
+    money, params = _received(start, end)
     stmt = (
         select(
             s.c.code,
@@ -213,24 +186,60 @@ def tuition_report(
     )
     if school_type:
         stmt = stmt.where(s.c.type == school_type)
-    rows = []
-    for r in session.execute(stmt, params).mappings():
-        billed_amount, collected = int(r["billed"] or 0), int(r["collected"] or 0)
-        received, transfer = int(r["received"] or 0), int(r["transfer"] or 0)
-        rows.append(
-            {
-                "school": r["code"],
-                "name": r["name"],
-                "type": r["type"],
-                "ward": r["ward_code"],
-                "legacy_district": r["legacy_district"],
-                "billed": billed_amount,
-                "collected": collected,
-                "collection_rate": round(collected / billed_amount, 4) if billed_amount else None,
-                "received": received,
-                "received_by_transfer": transfer,
-                "cashless_share": round(transfer / received, 4) if received else None,
-                "outstanding": int(r["outstanding"] or 0),
-            }
+    return [_school_row(r) for r in session.execute(stmt, params).mappings()]
+
+
+def _billed(start: date, end: date):
+    """Per school: billed, collected (up to what was billed) and outstanding, of the invoices
+    due in the period."""
+    i = t.invoices
+    counted = case((i.c.paid_amount < i.c.total_amount, i.c.paid_amount), else_=i.c.total_amount)
+    due = case((i.c.total_amount > i.c.paid_amount, i.c.total_amount - i.c.paid_amount), else_=0)
+    return (
+        select(
+            i.c.school_id,
+            func.sum(i.c.total_amount).label("billed"),
+            func.sum(counted).label("collected"),
+            func.sum(due).label("outstanding"),
         )
-    return rows
+        .where(i.c.status != "void", i.c.due_date.between(start, end))
+        .group_by(i.c.school_id)
+        .subquery()
+    )
+
+
+def _received(start: date, end: date):
+    """Per school: money received in the period, and how much of it by transfer (a subquery
+    and its parameters)."""
+    f, params = t.flows(start, end)
+    by_transfer = case((f.c.method == "transfer", f.c.amount), else_=0)
+    money = (
+        select(
+            f.c.payee_id,
+            func.sum(by_transfer).label("transfer"),
+            func.sum(f.c.amount).label("received"),
+        )
+        .where(f.c.payee_type == "school")
+        .group_by(f.c.payee_id)
+        .subquery()
+    )
+    return money, params
+
+
+def _school_row(r) -> dict:
+    billed, collected = int(r["billed"] or 0), int(r["collected"] or 0)
+    received, transfer = int(r["received"] or 0), int(r["transfer"] or 0)
+    return {
+        "school": r["code"],
+        "name": r["name"],
+        "type": r["type"],
+        "ward": r["ward_code"],
+        "legacy_district": r["legacy_district"],
+        "billed": billed,
+        "collected": collected,
+        "collection_rate": round(collected / billed, 4) if billed else None,
+        "received": received,
+        "received_by_transfer": transfer,
+        "cashless_share": round(transfer / received, 4) if received else None,
+        "outstanding": int(r["outstanding"] or 0),
+    }

@@ -1,6 +1,11 @@
-"""The statistics answers, declared: what /stats/adoption and /stats/tuition return as JSON."""
+"""The statistics questions and answers, declared: the period, filters and format /stats/adoption
+and /stats/tuition take, and what they return as JSON."""
 
-from marshmallow import Schema, fields
+from marshmallow import Schema, ValidationError, fields, validate, validates_schema
+
+from market.fields import InputSchema
+from market.stats import adoption, service
+from market.stats.periods import business_today
 
 # "from" is a Python keyword: the fields are named in a dict.
 PeriodSchema = Schema.from_dict(
@@ -96,3 +101,34 @@ class SchoolFiguresSchema(Schema):
 class TuitionReportSchema(Schema):
     period = fields.Nested(PeriodSchema)
     rows = fields.List(fields.Nested(SchoolFiguresSchema))
+
+
+FORMATS = ("json", "csv", "xlsx")
+
+
+class PeriodQuerySchema(InputSchema):
+    date_from = fields.Date(data_key="from")
+    date_to = fields.Date(data_key="to")
+    format = fields.String(load_default="json", validate=validate.OneOf(FORMATS))
+
+    @validates_schema
+    def _order(self, data, **_kwargs):
+        start, end = service.period(data, business_today())
+        if end < start:
+            raise ValidationError("'to' is before 'from'.", "to")
+        if (end - start).days > 3 * 366:
+            raise ValidationError("At most three years at a time.", "to")
+
+
+class AdoptionQuerySchema(PeriodQuerySchema):
+    group_by = fields.String(validate=validate.OneOf(adoption.DIMENSIONS))
+    market = fields.String(validate=validate.Length(max=30))
+    ward = fields.String(validate=validate.Length(max=10))
+    legacy_district = fields.String(validate=validate.Length(max=100))
+    provider = fields.String(validate=validate.Length(max=40))
+    payee_type = fields.String(validate=validate.OneOf(("vendor", "school")))
+    funnel = fields.Boolean(load_default=False)
+
+
+class TuitionQuerySchema(PeriodQuerySchema):
+    school_type = fields.String(validate=validate.OneOf(("public", "private")))

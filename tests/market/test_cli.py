@@ -79,15 +79,3 @@ def test_demo_seed_builds_a_province_and_is_idempotent(app, session):
     assert runner.invoke(args=["demo", "seed"]).exit_code == 0
     assert session.scalar(select(func.count()).select_from(Vendor)) == vendors
     assert session.scalar(select(func.count()).select_from(Invoice)) == invoices
-
-
-def test_vendors_import_from_the_shell(app, session, tmp_path):
-    market = make_market(session)
-    app.test_cli_runner().invoke(args=["users", "create", "--role", "admin", "--username", "root"])
-    roster = tmp_path / "roster.csv"
-    roster.write_text("Sạp,Họ và tên,SĐT,Ngân hàng,STK\nA-1,Lê Thị Mai,0912345678,VCB,1\n")
-    result = app.test_cli_runner().invoke(
-        args=["vendors", "import", str(roster), "--market", market.code, "--as-user", "root"]
-    )
-    assert result.exit_code == 0, result.output
-    assert '"created": 1' in result.output

@@ -8,7 +8,7 @@ import pytest
 from openpyxl import load_workbook
 
 from market.stats import adoption
-from market.stats.views import AdoptionQuerySchema
+from market.stats.schemas import AdoptionQuerySchema
 from tests.factories import bearer, make_user
 from tests.market.stats.test_adoption import history  # noqa: F401  (the known history)
 

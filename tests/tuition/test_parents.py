@@ -1,11 +1,13 @@
-"""Guessing on the parents' page is limited per student and per client (the real client behind
-the trusted proxies), counted atomically: forty parallel guesses get no more than five tries."""
+"""What a parent finds: the open invoices of the student named, only with the guardian's phone
+digits right. Guessing is limited per student and per client (the real client behind the
+trusted proxies), counted atomically: forty parallel guesses get no more than five tries."""
 
 import threading
 import urllib.error
 import urllib.parse
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
+from datetime import date
 
 import pytest
 from sqlalchemy import select
@@ -14,9 +16,16 @@ from market.db import get_db
 from market.migrate import upgrade
 from market.ratelimit import RateLimitHit
 from tests.browser import live_server
-from tests.factories import make_school
-from tuition.models import School, Student
-from tuition.pages import MAX_PER_CLIENT, MAX_PER_STUDENT
+from tests.factories import make_school, make_user
+from tuition.models import Invoice, School, Student
+from tuition.parents import (
+    MAX_PER_CLIENT,
+    MAX_PER_STUDENT,
+    find_open_invoices,
+    invoice_qr,
+    pay_question,
+)
+from tuition.plans import create_plan, issue_plan
 
 
 def enrol(session, code: str = "HS001") -> Student:
@@ -40,6 +49,52 @@ def enrol(session, code: str = "HS001") -> Student:
 def ask(client, phone: str, student: str = "HS001", **headers):
     form = {"school": "THCS-LQD", "student": student, "phone": phone}
     return client.post("/pay", data=form, headers=headers)
+
+
+def test_the_question_is_read_as_people_type_it():
+    typed = {"school": " thcs-lqd ", "student": "hs001", "phone": " 5678 "}
+    assert pay_question(typed) == {"school": "THCS-LQD", "student": "HS001", "phone": "5678"}
+    assert pay_question({"school": "x" * 500}) == {"school": "X" * 30, "student": "", "phone": ""}
+
+
+def issued(session, student, due_dates):
+    """One invoice of 1,000,000 đồng per due date, for student."""
+    staff = make_user(session, "admin")[0]
+    for n, due in enumerate(due_dates):
+        plan = create_plan(
+            session,
+            school=student.school,
+            details={
+                "name": f"Đợt {n + 1}",
+                "school_year": "2025-2026",
+                "due_date": date.fromisoformat(due),
+                "classes": [student.class_name],
+                "lines": [{"item": "Học phí", "kind": "tuition", "amount": 1_000_000}],
+            },
+        )
+        issue_plan(session, actor=staff, plan_id=plan.id)
+    return session.scalars(select(Invoice).order_by(Invoice.due_date)).all()
+
+
+def test_a_parent_sees_the_open_invoices_soonest_due_first_and_nothing_paid_or_void(app, session):
+    student = enrol(session)
+    # Issued in another order than they fall due.
+    dues = ["2025-10-01", "2025-12-01", "2025-09-15", "2025-11-15"]
+    soon, later, paid, void = issued(session, student, dues)
+    paid.paid_amount, paid.status = 1_000_000, "paid"
+    void.status = "void"
+    session.flush()
+    question = {"school": "THCS-LQD", "student": "HS001", "phone": "5678"}
+    with app.test_request_context():
+        answer = find_open_invoices(question=question, client="198.51.100.1")
+        wrong = find_open_invoices(question=question | {"phone": "5679"}, client="198.51.100.1")
+    assert answer.status == 200 and answer.shown["student_code"] == "HS001"
+    assert [i["reference"] for i in answer.shown["invoices"]] == [soon.reference, later.reference]
+    assert answer.shown["invoices"][0]["amount"] == "1.000.000 ₫"
+    assert (wrong.status, wrong.shown) == (404, {"error": "not_found"})
+    assert invoice_qr(session, reference=later.reference.lower()).startswith(b"\x89PNG")
+    assert invoice_qr(session, reference=paid.reference) is None
+    assert invoice_qr(session, reference=void.reference) is None
 
 
 def test_right_answers_do_not_count_towards_the_limit(client, session):
