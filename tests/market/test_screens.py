@@ -186,3 +186,39 @@ def test_the_keyboard_reaches_the_content_and_the_phone_menu(served):
         users_link.focus()
         page.keyboard.press("Enter")
         page.wait_for_url("**/users")
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory):
+    """A live app on a small seeded province: payments for the dashboard, invoices to pay."""
+    import random
+
+    from demo.seed import seed
+    from market import create_app
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('seeded') / 'seeded.db'}"
+    upgrade(url)
+    app = create_app({"TESTING": True, "SECRET_KEY": "screens", "DATABASE_URL": url})
+    random.seed(7)
+    with app.app_context(), get_db().session_scope() as session:
+        seed(session, vendors_per_market=5)
+        create_user(session, username="nganhang", role="bank_staff", password=PASSWORD)
+    with live_server(app) as base:
+        yield base
+    app.extensions["db"].engine.dispose()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_parents_page_and_the_dashboard_pass_the_same_checks(seeded, width):
+    with screen_page(width) as page:
+        page.goto(f"{seeded}/pay")
+        check_screen(page, f"{width}-pay")
+        page.fill("#school", "THCS-LEQUYDON")
+        page.fill("#student", "HS001")
+        page.fill("#phone", "5678")
+        page.click("form button[type=submit]")
+        page.wait_for_selector(".invoice")
+        check_screen(page, f"{width}-pay-invoices")
+        sign_in(page, seeded, "nganhang", PASSWORD)
+        page.wait_for_selector(".tile")
+        check_screen(page, f"{width}-dashboard")
