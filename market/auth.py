@@ -16,8 +16,18 @@ SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 SESSION_KEY = "login"  # the login session's key inside the signed cookie
 
 
+def session_user() -> User | None:
+    """The user this browser's login cookie signs in, first password or not."""
+    if "session_user" not in g:
+        key = session.get(SESSION_KEY)
+        g.session_user = user_for_session(get_session(), key) if isinstance(key, str) else None
+    return g.session_user
+
+
 def current_user() -> User | None:
-    """The caller: a bearer token wins; a login cookie counts only for reads (no CSRF risk)."""
+    """The caller: a bearer token wins; a login cookie counts for reads, and for writes whose
+    form token a page blueprint has checked (g.form_checked). A cookie whose user must still
+    replace a first password signs nobody in (g.first_password_user says who it was)."""
     if "user" in g:
         return g.user
     user = None
@@ -29,8 +39,10 @@ def current_user() -> User | None:
         user = user_for_token(get_session(), token.strip())
         if user is None:
             raise Unauthorized("The token is unknown or revoked.")
-    elif request.method in SAFE_METHODS and isinstance(session.get(SESSION_KEY), str):
-        user = user_for_session(get_session(), session[SESSION_KEY])
+    elif request.method in SAFE_METHODS or g.get("form_checked"):
+        user = session_user()
+        if user is not None and user.must_change_password:
+            g.first_password_user, user = user, None
     g.user = user
     return user
 

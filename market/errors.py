@@ -1,13 +1,16 @@
 """Domain errors that carry their HTTP status, and the one problem+json handler."""
 
 import logging
+from collections.abc import Callable
 
-from flask import Flask, g, jsonify
+from flask import Flask, current_app, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 log = logging.getLogger(__name__)
 
 PROBLEM_MIMETYPE = "application/problem+json"
+# (status, code, headers) -> response: the site's error page, registered by market.web.
+ErrorPage = Callable[[int, str, list], object]
 
 
 class AppError(Exception):
@@ -57,6 +60,10 @@ class PayloadTooLarge(AppError):
     status, code, title = 413, "payload-too-large", "Upload too large"
 
 
+class FormExpired(AppError):
+    status, code, title = 400, "form-expired", "Form expired"
+
+
 class SchemaNotReady(AppError):
     status, code, title = 503, "database-not-migrated", "Database not migrated"
 
@@ -88,14 +95,36 @@ def _flatten_webargs(messages: dict) -> dict:
     return flat
 
 
+def wants_html() -> bool:
+    """True for a browser asking for a page: outside /api/, HTML preferred to JSON."""
+    if request.path.startswith("/api/") or "error_page" not in current_app.extensions:
+        return False
+    offered = (PROBLEM_MIMETYPE, "application/json", "text/html")
+    return request.accept_mimetypes.best_match(offered) == "text/html"
+
+
+def _page(status: int, code: str, headers=()):
+    page: ErrorPage = current_app.extensions["error_page"]
+    return page(status, code, list(headers))
+
+
 def handle_app_error(error: AppError):
     """Render an AppError."""
+    if wants_html():
+        return _page(error.status, error.code)
     return problem(error.status, error.code, error.title, error.detail, error.errors, **error.extra)
 
 
 def handle_http_exception(error: HTTPException):
     """Render werkzeug and webargs HTTP errors (404, 405, 413, 422 from schemas...)."""
     status = error.code or 500
+    if wants_html():
+        code = (error.name or "error").lower().replace(" ", "-")
+        return _page(status, code, error.get_headers())
+    return _problem_for_http_exception(error, status)
+
+
+def _problem_for_http_exception(error: HTTPException, status: int):
     data = getattr(error, "data", None) or {}
     messages = data.get("messages")
     if status == 400 and messages and "json" in messages and not isinstance(messages["json"], dict):
@@ -127,6 +156,8 @@ def handle_http_exception(error: HTTPException):
 def handle_unexpected(error: Exception):
     """Log an unexpected exception and answer a generic 500 without internals."""
     log.exception("unhandled error", exc_info=error)
+    if wants_html():
+        return _page(500, "internal-error")
     return problem(
         500,
         "internal-error",

@@ -1,13 +1,13 @@
-"""Users and API tokens over HTTP: an admin deactivates a user or revokes any token; anyone
-lists and revokes their own tokens."""
+"""Users and API tokens over HTTP: an admin creates staff accounts, resets their passwords,
+deactivates a user or revokes any token; anyone lists and revokes their own tokens."""
 
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
-from market import users
+from market import people, users
 from market.auth import caller, require
 from market.db import get_session
-from market.fields import ListQuerySchema, PageSchema
+from market.fields import InputSchema, ListQuerySchema, PageSchema
 
 blp = Blueprint("users", __name__, url_prefix="/api/v1", description="Users and API tokens")
 
@@ -20,6 +20,7 @@ class UserSchema(Schema):
     vendor_id = fields.Integer(allow_none=True)
     school_id = fields.Integer(allow_none=True)
     active = fields.Boolean()
+    must_change_password = fields.Boolean()
     created_at = fields.DateTime()
 
 
@@ -81,3 +82,38 @@ def list_own_tokens():
 def revoke_token(token_id):
     """Revoke an API token: any (admin) or one's own; it is refused from the next request on."""
     users.revoke_token(get_session(), actor=caller(), token_id=token_id)
+
+
+class StaffCreateSchema(InputSchema):
+    username = fields.String(required=True, validate=validate.Length(max=80))
+    role = fields.String(required=True, validate=validate.OneOf(people.STAFF_ROLES))
+    market = fields.String(validate=validate.Length(max=30))
+    school = fields.String(validate=validate.Length(max=30))
+
+
+class FirstPasswordSchema(Schema):
+    user = fields.Nested(UserSchema)
+    first_password = fields.String()
+
+
+@blp.post("/users")
+@require("admin")
+@blp.arguments(StaffCreateSchema)
+@blp.response(201, FirstPasswordSchema)
+def create_staff(body):
+    """Create a staff account with a first password, shown once, to replace at first sign-in."""
+    user, password = people.create_staff(get_session(), actor=caller(), **body)
+    return {"user": user, "first_password": password}
+
+
+@blp.post("/users/<int:user_id>/password-reset")
+@require("admin")
+@blp.response(200, FirstPasswordSchema)
+def reset_password(user_id):
+    """A new first password for a staff account (shown once); its login sessions end."""
+    session = get_session()
+    user = people.get_staff(session, user_id=user_id).user
+    return {
+        "user": user,
+        "first_password": people.reset_password(session, actor=caller(), user=user),
+    }

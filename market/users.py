@@ -6,7 +6,7 @@ from datetime import datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import CheckConstraint, ForeignKey, String, select, update
+from sqlalchemy import CheckConstraint, ForeignKey, String, select, text, update
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from market import audit
@@ -16,6 +16,7 @@ from market.pagination import Page, paginate
 
 ROLES = ("admin", "market_manager", "vendor", "school_admin", "bank_staff")
 TOKEN_PREFIX = "cho40_"
+MIN_PASSWORD = 10
 _hasher = PasswordHasher()
 
 
@@ -31,6 +32,8 @@ class User(Base):
     school_id: Mapped[int | None] = mapped_column(ForeignKey("schools.id"))
     password_hash: Mapped[str | None] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(default=True)
+    # A password an admin handed over: the next sign-in must replace it before anything else.
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     tokens: Mapped[list["ApiToken"]] = relationship(back_populates="user")
@@ -124,14 +127,15 @@ def create_user(
 
 def set_password(user: User, password: str) -> None:
     """Store an Argon2id hash of password."""
-    if len(password) < 10:
-        raise ValidationFailed.on("password", "at least 10 characters")
+    if len(password) < MIN_PASSWORD:
+        raise ValidationFailed.on("password", f"at least {MIN_PASSWORD} characters")
     user.password_hash = _hasher.hash(password)
 
 
 def change_password(session: Session, *, user: User, password: str) -> None:
     """Set a new password and end every session signed in with the old one."""
     set_password(user, password)
+    user.must_change_password = False
     end_sessions(session, user=user)
 
 

@@ -3,8 +3,9 @@
 from flask import Flask
 from flask_smorest import Api
 
+from market import people
 from payments.registry import registry
-from tuition import invoice_views, invoices, pages, schools, views
+from tuition import invoice_views, invoices, pages, schools, staff, views
 
 
 def init_app(app: Flask, api: Api) -> None:
@@ -13,6 +14,7 @@ def init_app(app: Flask, api: Api) -> None:
     api.register_blueprint(invoice_views.blp)
     pages.init_app(app)
     app.extensions.setdefault("user_scopes", {})["school"] = schools.school_scope
+    people.register_bound_kind("school", column="school_id", records=staff.school_records)
     registry.add_payee_query(invoices.HOLDERS)
     registry.target_finders["HP"] = invoices.find_invoice
     registry.target_appliers["invoice"] = invoices.apply_to_invoice

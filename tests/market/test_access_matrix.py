@@ -49,6 +49,7 @@ MARKET_READERS = api("admin", "market_manager", "vendor", "bank_staff")
 SCHOOL_STAFF = api("admin", "school_admin")
 FIGURES = api("admin", "bank_staff")
 ADMIN = api("admin")
+STAFF = api("admin", "market_manager", "school_admin", "bank_staff")  # who has a password
 
 # The README's table, with the world below: the market manager and the vendor belong to its
 # market and vendor, the school admin to its school; the payment and settlement are the
@@ -63,6 +64,14 @@ ACCESS = {
     ("POST", "/pay"): PUBLIC,
     ("GET", "/pay/qr/<reference>.png"): PUBLIC,
     ("GET", "/dashboard"): Access(FIGURES.roles, page=True),
+    ("GET", "/password"): Access(STAFF.roles, page=True),
+    ("POST", "/password"): Access(STAFF.roles, page=True),
+    ("GET", "/users"): Access(ADMIN.roles, page=True),
+    ("GET", "/users/new"): Access(ADMIN.roles, page=True),
+    ("POST", "/users"): Access(ADMIN.roles, page=True),
+    ("GET", "/users/<int:user_id>"): Access(ADMIN.roles, page=True),
+    ("POST", "/users/<int:user_id>/password-reset"): Access(ADMIN.roles, page=True),
+    ("POST", "/users/<int:user_id>/deactivate"): Access(ADMIN.roles, page=True),
     ("GET", "/static/<path:filename>"): PUBLIC,
     ("GET", "/api/docs"): PUBLIC,
     ("GET", "/api/docs/static/<path:filename>"): PUBLIC,
@@ -119,6 +128,8 @@ ACCESS = {
     ("GET", "/api/v1/stats/adoption"): FIGURES,
     ("GET", "/api/v1/stats/tuition"): FIGURES,
     ("GET", "/api/v1/users"): ADMIN,
+    ("POST", "/api/v1/users"): ADMIN,
+    ("POST", "/api/v1/users/<int:user_id>/password-reset"): ADMIN,
     ("POST", "/api/v1/users/<int:user_id>/deactivate"): ADMIN,
     ("GET", "/api/v1/users/<int:user_id>/tokens"): ADMIN,
     ("GET", "/api/v1/tokens"): EVERYONE,

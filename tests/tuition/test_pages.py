@@ -105,10 +105,13 @@ def test_a_parent_finds_the_invoice_and_its_qr_on_a_phone(served):
         page.wait_for_selector("img.qr")
         assert "2.200.000 ₫" in page.locator(".invoice .amount").inner_text()
         assert reference in page.locator(".invoice").inner_text()
-        # the image must actually load (waits for it rather than racing it)
-        page.wait_for_function(
-            "document.querySelector('img.qr').complete && "
-            "document.querySelector('img.qr').naturalWidth > 0"
-        )
+        # the image must actually load: wait for it rather than race it (polled from here,
+        # since the page's content policy forbids the eval a page-side wait would use)
+        loaded = "img => img.complete && img.naturalWidth > 0"
+        for _ in range(100):
+            if page.locator("img.qr").evaluate(loaded):
+                break
+            page.wait_for_timeout(100)
+        assert page.locator("img.qr").evaluate(loaded)
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
         screenshot(page, "pay-invoice")

@@ -1,0 +1,88 @@
+"""The Vietnamese words people read for statuses, roles and errors: one set, shared by pages and
+exports (a status code never reaches a person untranslated). Pure, no Flask."""
+
+WORDS: dict[str, dict[str, str]] = {
+    "vendor": {
+        "pending": "Chờ kích hoạt",
+        "active": "Đang hoạt động",
+        "suspended": "Tạm ngưng",
+        "closed": "Ngừng kinh doanh",
+    },
+    "payment": {
+        "matched": "Đã khớp",
+        "unmatched": "Chưa khớp",
+        "reversed": "Đã hủy",
+    },
+    "payment_kind": {"payment": "Giao dịch", "reversal": "Bút toán hủy"},
+    "payment_method": {"transfer": "Chuyển khoản", "cash": "Tiền mặt"},
+    "invoice": {
+        "open": "Chưa nộp",
+        "partially_paid": "Nộp một phần",
+        "paid": "Đã nộp đủ",
+        "overpaid": "Nộp thừa",
+        "void": "Đã hủy",
+    },
+    "payment_request": {
+        "open": "Chờ thanh toán",
+        "paid": "Đã thanh toán",
+        "expired": "Hết hạn",
+        "cancelled": "Đã hủy",
+    },
+    "receipt": {"issued": "Đã lập", "cancelled": "Đã hủy"},
+    "role": {
+        "admin": "Quản trị viên",
+        "market_manager": "Ban quản lý chợ",
+        "vendor": "Tiểu thương",
+        "school_admin": "Kế toán nhà trường",
+        "bank_staff": "Cán bộ ngân hàng",
+    },
+    "school_type": {"public": "Công lập", "private": "Ngoài công lập"},
+    "account": {"active": "Đang dùng", "inactive": "Đã khóa"},
+}
+
+# What a service says in English (for API clients), as a person reads it on a page.
+MESSAGES: dict[str, str] = {
+    "at least 10 characters": "Mật khẩu cần ít nhất 10 ký tự.",
+    "already taken": "Tên đăng nhập này đã có người dùng.",
+    "Missing data for required field.": "Cần điền mục này.",
+    "Must not be blank.": "Cần điền mục này.",
+    "not a username": "Chỉ dùng chữ không dấu, số và . _ - (3 đến 80 ký tự).",
+    "choose a role": "Chọn vai trò.",
+    "choose the market": "Chọn chợ mà tài khoản quản lý.",
+    "choose the school": "Chọn trường mà tài khoản phụ trách.",
+    "no such market": "Không có chợ này.",
+    "no such school": "Không có trường này.",
+    "wrong password": "Mật khẩu hiện tại không đúng.",
+    "the same as the current one": "Mật khẩu mới phải khác mật khẩu hiện tại.",
+    "does not match": "Hai lần nhập mật khẩu mới không giống nhau.",
+    "Change your own password on the password page.": (
+        "Mật khẩu của chính bạn được đổi ở trang Đổi mật khẩu."
+    ),
+    "The account is deactivated.": "Tài khoản này đã bị khóa.",
+    "You cannot deactivate yourself; ask another admin.": (
+        "Bạn không thể tự khóa tài khoản của mình; hãy nhờ một quản trị viên khác."
+    ),
+}
+UNKNOWN_MESSAGE = "Giá trị này không hợp lệ."
+
+
+def word(kind: str, value: str | None) -> str:
+    """The Vietnamese word for value of kind ('vendor', 'invoice', 'role'...); unknown values
+    are shown as they are rather than hidden."""
+    if value is None:
+        return "—"
+    return WORDS[kind].get(value, value)
+
+
+def say(message: str) -> str:
+    """A service's message in Vietnamese; one without a translation becomes a general one,
+    never English on a page."""
+    return MESSAGES.get(message, UNKNOWN_MESSAGE)
+
+
+def say_errors(errors: dict | None) -> dict[str, list[str]]:
+    """{field: [messages]} of a ValidationFailed, in Vietnamese."""
+    return {
+        field: [say(m) for m in (messages if isinstance(messages, list) else [messages])]
+        for field, messages in (errors or {}).items()
+    }
