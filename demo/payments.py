@@ -7,12 +7,14 @@ from datetime import UTC, timedelta
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
+from market.clock import business_date_of
 from market.db import bulk_insert, utcnow
 from market.users import User
-from payments import rollups
-from payments.ingest import business_date_of
-from payments.models import Payment, Provider, UnsettledPayment
-from payments.settlement import close_business_day, days_to_close
+from payments.ingest.models import Provider
+from payments.ledger.models import Payment
+from payments.rollups import service as rollups
+from payments.settlement.models import UnsettledPayment
+from payments.settlement.service import close_business_day, days_to_close
 
 BANKS = ["970436", "970415", "970405", "970418", "970422", "970403", "971005", "970407"]
 
@@ -90,7 +92,7 @@ def seed_payments(session: Session, admin: User, rng: random.Random, days: int =
 def seed_fees(session: Session, admin: User, rng: random.Random) -> int:
     """About two thirds of the demo invoices paid in cash (never HS001's: the README's parent
     pays those)."""
-    from payments.ledger import record_cash
+    from payments.ledger.cash import record_cash
     from tuition.invoices import _target, school_payee
     from tuition.models import Invoice
 

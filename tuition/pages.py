@@ -7,7 +7,7 @@ from sqlalchemy import select
 from market.db import get_db, get_session
 from market.money import format_vnd
 from market.ratelimit import count_attempt, forgive
-from payments.qrimage import qr_png
+from payments.qr.image import qr_png
 from tuition.invoices import PAYABLE, invoice_payload
 from tuition.models import Invoice, School, Student
 

@@ -3,7 +3,7 @@
 from flask import Flask
 from flask_smorest import Api
 
-from payments.registry import registry
+from payments.domains import registry
 from tuition import invoice_views, invoices, pages, schools, views
 
 

@@ -15,7 +15,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from market.money import format_vnd
-from payments.placard import GREEN, INK, MUTED, PT_PER_MM, TINT, _register_pdf_fonts
+from payments.qr.placard import GREEN, INK, MUTED, PT_PER_MM, TINT, _register_pdf_fonts
 from tuition.words import amount_in_words
 
 PAGE_W, PAGE_H = A5[0] / mm, A5[1] / mm

@@ -12,9 +12,9 @@ from market.errors import Conflict, Forbidden, NotFound
 from market.markets.models import Market
 from market.markets.service import check_market_access
 from market.users import User
-from payments import qr
-from payments.placard import Placard, render_pdf, render_png
-from payments.reference import new_reference
+from payments.qr import service as qr
+from payments.qr.placard import Placard, render_pdf, render_png
+from payments.qr.reference import new_reference
 from vendors.models import PlacardPrint, Vendor
 from vendors.service import get_vendor
 

@@ -4,7 +4,7 @@ from flask import Flask
 from flask_smorest import Api
 
 from market.markets.service import register_vendor_counter
-from payments.registry import registry
+from payments.domains import registry
 from vendors import payees, service
 from vendors.cli import vendors_cli
 from vendors.qr_views import blp as qr_blp

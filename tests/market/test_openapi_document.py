@@ -4,8 +4,8 @@ every error is a problem+json Problem, each provider format's notification body 
 import jsonschema_rs
 import pytest
 
-from payments.notification_schemas import NOTIFICATION_BODIES
-from payments.providers import ADAPTERS
+from payments.ingest.providers import ADAPTERS
+from payments.ingest.schemas import NOTIFICATION_BODIES
 from tests.payments.test_providers import casso_body, generic_body, sepay_body
 
 PROBLEM = "application/problem+json"

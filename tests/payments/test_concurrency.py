@@ -15,16 +15,13 @@ import pytest
 from sqlalchemy import create_engine, func, select, text
 
 from market.db import get_db
-from payments import rollups
-from payments.models import (
-    Notification,
-    Payment,
-    PaymentRequest,
-    Settlement,
-    SettlementItem,
-    UnsettledPayment,
-)
-from payments.qr import create_payment_request
+from payments.ingest.models import Notification
+from payments.ledger.models import Payment
+from payments.qr.models import PaymentRequest
+from payments.qr.service import create_payment_request
+from payments.rollups import service as rollups
+from payments.rollups.models import DayRollup
+from payments.settlement.models import Settlement, SettlementItem, UnsettledPayment
 from tests.browser import live_server
 from tests.factories import (
     bearer,
@@ -274,9 +271,7 @@ def test_two_people_assigning_one_unmatched_payment_at_once_one_gets_409(served)
     with app.app_context(), get_db().session_scope() as session:
         assert session.scalars(select(UnsettledPayment.payment_id)).all() == [stray]
         counted = session.scalar(
-            select(func.sum(rollups.DayRollup.payment_count)).where(
-                rollups.DayRollup.payee_id == ids["vendor"]
-            )
+            select(func.sum(DayRollup.payment_count)).where(DayRollup.payee_id == ids["vendor"])
         )
         assert counted == 1 and rollups.agrees(session)
 

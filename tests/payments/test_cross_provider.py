@@ -7,9 +7,10 @@ import io
 import pytest
 from sqlalchemy import select
 
-from payments.models import Notification, Payment, Provider
-from payments.providers.sepay import COLUMNS as SEPAY_COLUMNS
-from payments.qr import create_payment_request
+from payments.ingest.models import Notification, Provider
+from payments.ingest.providers.sepay import COLUMNS as SEPAY_COLUMNS
+from payments.ledger.models import Payment
+from payments.qr.service import create_payment_request
 from tests.factories import (
     bearer,
     casso_body,

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from payments.vietqr import build
+from payments.qr.vietqr import build
 from tests.factories import bearer, make_user
 
 SPEC = (

@@ -6,13 +6,15 @@ import pytest
 from sqlalchemy import func, select
 
 from market.db import get_db
-from payments import hotpath
-from payments.ingest import ProviderConfig, record_transfer
-from payments.models import Notification, Payment, UnsettledPayment
-from payments.providers.base import Transfer
-from payments.reference import new_reference
-from payments.rollups import agrees
-from payments.store import COLUMNS
+from payments.ingest import hotpath
+from payments.ingest.models import Notification, ProviderConfig
+from payments.ingest.providers.base import Transfer
+from payments.ingest.record import record_transfer
+from payments.ledger.models import Payment
+from payments.ledger.store import COLUMNS
+from payments.qr.reference import new_reference
+from payments.rollups.service import agrees
+from payments.settlement.models import UnsettledPayment
 from tests.factories import make_market, make_provider, make_school, make_vendor
 
 # Every column the two paths write, but those that tell the two deliveries apart.

@@ -8,7 +8,9 @@ import time
 import pytest
 from sqlalchemy import func, select
 
-from payments.models import Notification, Payment, PaymentRequest
+from payments.ingest.models import Notification
+from payments.ledger.models import Payment
+from payments.qr.models import PaymentRequest
 from tests.factories import (
     bearer,
     generic_notification,

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from market.banks import all_banks
-from payments.qr import dynamic_payload, static_payload
+from payments.qr.service import dynamic_payload, static_payload
 
 ROOT = Path(__file__).resolve().parents[2]
 PREFIX = ROOT / "build" / "npm"

@@ -8,8 +8,8 @@ import time
 import pytest
 from sqlalchemy import func, select
 
-from payments.models import Payment
-from payments.providers.casso import canonical_json
+from payments.ingest.providers.casso import canonical_json
+from payments.ledger.models import Payment
 from tests.factories import (
     bearer,
     generic_notification,

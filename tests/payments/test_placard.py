@@ -6,8 +6,8 @@ import pypdfium2
 import zxingcpp
 from PIL import Image
 
-from payments.placard import Placard, render_pdf, render_png
-from payments.vietqr import build
+from payments.qr.placard import Placard, render_pdf, render_png
+from payments.qr.vietqr import build
 
 
 def placard(n: int = 0, name: str = "Trương Thị Ngọc Nguyệt") -> Placard:

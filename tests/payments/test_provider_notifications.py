@@ -9,9 +9,10 @@ import time
 import pytest
 from sqlalchemy import func, select
 
-from payments import vietqr
-from payments.models import Payment, Provider
-from payments.qr import create_payment_request
+from payments.ingest.models import Provider
+from payments.ledger.models import Payment
+from payments.qr import vietqr
+from payments.qr.service import create_payment_request
 from tests.factories import (
     casso_body,
     generic_notification,

@@ -14,9 +14,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from werkzeug.datastructures import Headers
 
-from payments.providers import ADAPTERS, get_adapter
-from payments.providers.base import PayloadError, SignatureError, StatementLine, Transfer
-from payments.providers.casso import canonical_json
+from payments.ingest.providers import ADAPTERS, get_adapter
+from payments.ingest.providers.base import PayloadError, SignatureError, StatementLine, Transfer
+from payments.ingest.providers.casso import canonical_json
 
 DATA = Path(__file__).parent / "data"
 NOW = datetime(2025, 3, 1, 8, 20, tzinfo=UTC)

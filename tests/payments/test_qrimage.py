@@ -5,8 +5,8 @@ import io
 import zxingcpp
 from PIL import Image
 
-from payments.qrimage import QUIET_ZONE, qr_matrix, qr_png, qr_svg
-from payments.vietqr import build
+from payments.qr.image import QUIET_ZONE, qr_matrix, qr_png, qr_svg
+from payments.qr.vietqr import build
 
 PAYLOAD = build(
     bank_bin="970436", account_number="1234567890123", amount=150000, purpose="CHABCDEFGH1 rau cu"

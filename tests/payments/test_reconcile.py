@@ -3,9 +3,9 @@
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from payments.providers import get_adapter
-from payments.providers.base import StatementLine, Transfer
-from payments.reconcile import (
+from payments.ingest.providers import get_adapter
+from payments.ingest.providers.base import StatementLine, Transfer
+from payments.reconciliation.rules import (
     BUCKETS,
     Finding,
     LedgerEntry,

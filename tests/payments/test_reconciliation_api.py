@@ -5,7 +5,7 @@ import io
 import pytest
 from sqlalchemy import func, select
 
-from payments.models import Payment
+from payments.ledger.models import Payment
 from tests.factories import (
     bearer,
     generic_notification,
@@ -129,7 +129,7 @@ def test_a_9_mb_statement_of_4_5_million_lines_is_refused_at_once(client, sessio
     from werkzeug.datastructures import FileStorage
     from werkzeug.test import encode_multipart
 
-    from payments.models import Reconciliation
+    from payments.reconciliation.models import Reconciliation
 
     _, admin = world
     data = (HEADER + "\n" * 4_500_000).encode()

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from payments.reference import (
+from payments.qr.reference import (
     ALPHABET,
     CODE_LENGTH,
     find_references,

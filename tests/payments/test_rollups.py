@@ -7,10 +7,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from market.errors import AppError
-from payments import ledger
-from payments.ingest import record_transfer
-from payments.providers.base import Transfer
-from payments.rollups import agrees
+from payments.ingest.providers.base import Transfer
+from payments.ingest.record import record_transfer
+from payments.ledger.assignment import assign
+from payments.ledger.reversal import reverse
+from payments.rollups.service import agrees
 from tests.factories import make_market, make_provider, make_school, make_user, make_vendor
 
 START = datetime(2025, 12, 20, 10, tzinfo=UTC)
@@ -78,9 +79,9 @@ def test_rebuild_agrees_after_any_payments_reversals_and_late_matches(session, o
                 target = ids[op[1] % len(ids)]
                 try:
                     if op[0] == "reverse":
-                        ledger.reverse(session, actor=admin, payment_id=target, reason="x")
+                        reverse(session, actor=admin, payment_id=target, reason="x")
                     else:
-                        ledger.assign(
+                        assign(
                             session,
                             actor=admin,
                             payment_id=target,

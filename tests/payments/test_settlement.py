@@ -7,10 +7,13 @@ import pytest
 from sqlalchemy import String, cast, event, func, insert, literal, select
 
 from market.errors import Conflict
-from payments import ledger
-from payments.models import Payment, Provider, Settlement, SettlementItem, UnsettledPayment
-from payments.registry import Payee
-from payments.settlement import close_business_day, day_end
+from payments.domains import Payee
+from payments.ingest.models import Provider
+from payments.ledger.cash import record_cash
+from payments.ledger.models import Payment
+from payments.ledger.reversal import reverse
+from payments.settlement.models import Settlement, SettlementItem, UnsettledPayment
+from payments.settlement.service import close_business_day, day_end
 from tests.factories import (
     bearer,
     generic_notification,
@@ -110,7 +113,7 @@ def test_a_reversal_after_closing_is_taken_back_on_a_later_day(client, session, 
     a, _, admin = world
     pid = pay(client, "A1", 10000, a.account_number, "2026-11-20T08:00:00+07:00")
     close(client, admin, "2026-11-20")
-    ledger.reverse(
+    reverse(
         session,
         actor=make_user(session, "admin")[0],
         payment_id=pid,
@@ -255,10 +258,10 @@ def test_reversing_cash_leaves_nothing_to_settle(session, world):
     a, _, _ = world
     admin = make_user(session, "admin")[0]
     morning = datetime(2026, 11, 20, 8, tzinfo=VIETNAM)
-    cash = ledger.record_cash(
+    cash = record_cash(
         session, actor=admin, payee=Payee("vendor", a.id), target=None, amount=30000, now=morning
     )
-    reversal = ledger.reverse(
+    reversal = reverse(
         session,
         actor=admin,
         payment_id=cash.id,

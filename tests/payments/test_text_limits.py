@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from market.text import clean
-from payments.models import Payment
+from payments.ledger.models import Payment
 from tests.factories import (
     bearer,
     casso_body,

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from payments.vietqr import (
+from payments.qr.vietqr import (
     MAX_AMOUNT,
     VietQR,
     VietQRError,

@@ -9,9 +9,10 @@ import zxingcpp
 from PIL import Image
 from sqlalchemy import func, select
 
-from payments.models import Payment, PaymentRequest
-from payments.reference import find_references, is_valid_reference
-from payments.vietqr import parse
+from payments.ledger.models import Payment
+from payments.qr.models import PaymentRequest
+from payments.qr.reference import find_references, is_valid_reference
+from payments.qr.vietqr import parse
 from tests.factories import (
     bearer,
     generic_notification,

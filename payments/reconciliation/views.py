@@ -1,0 +1,85 @@
+"""Reconciliations over HTTP."""
+
+from flask import Response
+from flask_smorest import Blueprint
+
+from market.auth import caller, require
+from market.db import get_session
+from market.openapi import file_formats
+from payments.ingest.views import payer_key
+from payments.reconciliation import service as reconciliation
+from payments.reconciliation.schemas import (
+    ImportMissingSchema,
+    ReconciliationFormSchema,
+    ReconciliationSchema,
+    UploadSchema,
+)
+from payments.settlement import service as settlement
+from payments.settlement.schemas import FormatQuerySchema
+
+blp = Blueprint("reconciliations", __name__, url_prefix="/api/v1", description="Reconciliations")
+
+
+def _csv(text: str, name: str) -> Response:
+    response = Response(text, mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@blp.post("/reconciliations")
+@require("admin")
+@blp.arguments(ReconciliationFormSchema, location="form")
+@blp.arguments(UploadSchema, location="files")
+@blp.response(201, ReconciliationSchema)
+def reconcile(form, files):
+    """Hold a provider statement (CSV) against the ledger; the run is kept."""
+    upload = files["file"]
+    run, counts = reconciliation.run_reconciliation(
+        get_session(),
+        actor=caller(),
+        provider_name=form["provider"],
+        data=upload.read(),
+        filename=upload.filename,
+    )
+    return {
+        "id": run.id,
+        "filename": run.filename,
+        "period_start": run.period_start,
+        "period_end": run.period_end,
+        "created_at": run.created_at,
+        **reconciliation.bucket_names(counts),
+    }
+
+
+@blp.get("/reconciliations/<int:run_id>")
+@require("admin")
+@blp.arguments(FormatQuerySchema, location="query")
+@blp.response(200, ReconciliationSchema)
+@blp.doc(**file_formats("csv"))
+def get_reconciliation(query, run_id):
+    """A kept run with every finding; ?format=csv to export it."""
+    run, lines = reconciliation.get_run(get_session(), actor=caller(), run_id=run_id)
+    if query["format"] == "csv":
+        return _csv(
+            settlement.to_csv(lines, reconciliation.LINE_COLUMNS), f"reconciliation-{run_id}.csv"
+        )
+    return {
+        "id": run.id,
+        "filename": run.filename,
+        "period_start": run.period_start,
+        "period_end": run.period_end,
+        "created_at": run.created_at,
+        "lines": lines,
+        **reconciliation.run_summary(lines),
+    }
+
+
+@blp.post("/reconciliations/<int:run_id>/import-missing")
+@require("admin")
+@blp.response(200, ImportMissingSchema)
+def import_missing(run_id):
+    """Record the statement lines the ledger missed, exactly once, as any notification."""
+    results = reconciliation.import_missing(
+        get_session(), actor=caller(), run_id=run_id, payer_key=payer_key()
+    )
+    return {"results": results}
