@@ -214,7 +214,12 @@ def main() -> None:
     if floor:
         print(
             f"floor (verify, parse, commit the body): {floor['rate']:,.0f} /s, "
-            f"{floor['rate'] / trivial['rate']:.0%} of trivial ({floor['errors']} not 2xx)"
+            f"p99 {floor['p99_ms']:.1f} ms, {floor['rate'] / trivial['rate']:.0%} of trivial "
+            f"({floor['errors']} not 2xx)"
+        )
+        print(
+            f"ingest against the floor: {ingest['rate'] / floor['rate']:.0%} of its rate, "
+            f"p99 {ingest['p99_ms'] / floor['p99_ms']:.2f} times its p99"
         )
     print(
         f"payments in the ledger: {payments:8,} for {answered:,} notifications answered 200 "

@@ -1,5 +1,5 @@
-"""The one ingest path: every credited transfer, from a notification, a statement or a
-person, is matched and recorded here exactly once."""
+"""Recording a credited transfer, exactly once, from a notification, a statement or a demo:
+the values of its payment, what it pays (matching), and one write (ledger/write.py)."""
 
 import hashlib
 import hmac
@@ -7,12 +7,27 @@ import hmac
 from sqlalchemy.orm import Session
 
 from market.clock import business_date_of
-from payments.domains import registry
+from market.db import utcnow
+from payments.domains import Hub, hub_of
 from payments.ingest import limits
-from payments.ingest.matching import Match, match
+from payments.ingest.matching import (
+    account_values,
+    by_account,
+    find_target,
+    needs_lookup,
+    target_values,
+)
 from payments.ingest.models import Provider, ProviderConfig
 from payments.ingest.providers.base import Transfer
-from payments.ledger.store import known_payment_id, store_payment
+from payments.ledger.write import COLUMNS, KNOWN_BY, STORED_ID, Plan, new_payment, write
+
+# Matched by the account's holders inside the write, or to a target found beforehand; with
+# the raw notification or without (a statement line, a demo transfer).
+BY_ACCOUNT = {raw: Plan(f"by_account_{raw}", by_account, raw=raw) for raw in (True, False)}
+TO_TARGET = {
+    raw: Plan(f"to_target_{raw}", lambda dialect, _: new_payment(dialect), raw=raw)
+    for raw in (True, False)
+}
 
 
 def payer_columns(transfer: Transfer, key: bytes) -> dict:
@@ -37,58 +52,77 @@ def payer_columns(transfer: Transfer, key: bytes) -> dict:
 
 
 def transfer_values(
-    provider: "Provider | ProviderConfig", transfer: Transfer, source: str, payer_key: bytes
+    provider: Provider | ProviderConfig, transfer: Transfer, source: str, payer_key: bytes
 ) -> dict:
-    """The payments row of a transfer, but who it pays (store.COLUMNS but received_at)."""
-    return {
-        "kind": "payment",
-        "method": "transfer",
-        "source": source,
-        "provider_id": provider.id,
-        "provider_txn_id": transfer.provider_txn_id,
-        "bank_reference": transfer.bank_reference,
-        "amount": transfer.amount,
-        "fee_amount": provider.fee_for(transfer.amount),
-        "credit_bin": transfer.credit_bin,
-        "credit_account": transfer.credit_account,
-        "description": limits.cut(transfer.description, limits.DESCRIPTION),
-        "occurred_at": transfer.occurred_at,
-        "business_date": business_date_of(transfer.occurred_at),
-    } | payer_columns(transfer, payer_key)
-
-
-def match_values(found: Match) -> dict:
-    """Who a matched transfer pays, as payments columns."""
-    return {
-        "payee_type": found.payee.type if found.payee else None,
-        "payee_id": found.payee.id if found.payee else None,
-        "target_type": found.target.type if found.target else None,
-        "target_id": found.target.id if found.target else None,
-        "target_reference": found.target.reference if found.target else None,
-        "match_status": found.status,
-        "matched_by": found.matched_by,
-        "match_note": found.note[:300],
-    }
+    """Every column of a transfer's payment but who it pays."""
+    return (
+        dict.fromkeys(COLUMNS)
+        | {
+            "kind": "payment",
+            "method": "transfer",
+            "source": source,
+            "provider_id": provider.id,
+            "provider_txn_id": transfer.provider_txn_id,
+            "bank_reference": transfer.bank_reference,
+            "amount": transfer.amount,
+            "fee_amount": provider.fee_for(transfer.amount),
+            "credit_bin": transfer.credit_bin,
+            "credit_account": transfer.credit_account,
+            "description": limits.cut(transfer.description, limits.DESCRIPTION),
+            "occurred_at": transfer.occurred_at,
+            "business_date": business_date_of(transfer.occurred_at),
+            "received_at": utcnow(),
+        }
+        | payer_columns(transfer, payer_key)
+    )
 
 
 def record_transfer(
     session: Session,
     *,
-    provider: "Provider | ProviderConfig",
+    provider: Provider | ProviderConfig,
     transfer: Transfer,
     source: str,
     payer_key: bytes,
     raw_body: str | None = None,
 ) -> tuple[str, int]:
     """('recorded' | 'duplicate', payment id): the transfer is in the ledger exactly once;
-    raw_body, the notification as it arrived, is stored with it."""
-    found = match(session, transfer)
-    values = transfer_values(provider, transfer, source, payer_key) | match_values(found)
-    payment_id = store_payment(session, values, raw_body)
-    if payment_id is None:
-        return "duplicate", known_payment_id(session, values)
-    if found.target is not None:
-        registry.target_appliers[found.target.type](
-            session, found.target.id, transfer.amount, payment_id
-        )
-    return "recorded", payment_id
+    raw_body, the notification as it arrived, is kept with it."""
+    hub = hub_of(session)
+    values = transfer_values(provider, transfer, source, payer_key) | {"raw_body": raw_body}
+    found = find_target(session, hub, transfer) if needs_lookup(hub, transfer) else None
+    if found is not None and found.target is not None:
+        plan, values = TO_TARGET[raw_body is not None], values | target_values(found)
+    else:
+        plan, values = BY_ACCOUNT[raw_body is not None], values | account_values(transfer, found)
+    written = write(session, hub.statements, plan, values)
+    if not written:
+        return "duplicate", session.execute(STORED_ID, _known(values)).scalar_one()
+    if found is not None and found.target is not None:
+        hub.apply(session, found.target.type, found.target.id, transfer.amount, written[0])
+    return "recorded", written[0]
+
+
+def _known(values: dict) -> dict:
+    return {k: values[k] for k in KNOWN_BY}
+
+
+def record_plain(
+    connection,
+    hub: Hub,
+    *,
+    provider: ProviderConfig,
+    transfer: Transfer,
+    payer_key: bytes,
+    raw_body: str,
+) -> tuple[str, int]:
+    """record_transfer for a notified transfer that needs no lookup, on a PostgreSQL driver
+    connection (autocommit: the write commits as it runs): the same statement, without a
+    session or a BEGIN."""
+    values = transfer_values(provider, transfer, "notification", payer_key)
+    values |= {"raw_body": raw_body} | account_values(transfer, None)
+    written = hub.statements.run(connection, BY_ACCOUNT[True], values)
+    if written:
+        return "recorded", written[0]
+    # Known already; a new statement sees the other delivery's row once it has committed.
+    return "duplicate", hub.statements.run_select(connection, STORED_ID, _known(values))

@@ -3,18 +3,19 @@
 import logging
 import time
 from collections.abc import Callable
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, nullcontext
 from datetime import datetime
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from market.errors import NotFound, Unauthorized, ValidationFailed
-from payments.ingest import hotpath
+from payments.domains import Hub, hub_of
+from payments.ingest.matching import needs_lookup
 from payments.ingest.models import Notification, Provider, ProviderConfig
 from payments.ingest.providers import get_adapter
-from payments.ingest.providers.base import PayloadError, SignatureError
-from payments.ingest.record import record_transfer
+from payments.ingest.providers.base import PayloadError, SignatureError, Transfer
+from payments.ingest.record import record_plain, record_transfer
 
 log = logging.getLogger(__name__)
 
@@ -29,14 +30,41 @@ def receive_notification(
     payer_key: bytes,
     cache_seconds: float = 0,
     direct: Callable[[], AbstractContextManager] | None = None,
+    hub: Hub | None = None,
 ) -> tuple[int, dict]:
     """Verify, parse and record one provider notification; (HTTP status, provider's answer).
 
-    With `direct` (PostgreSQL: Database.direct), transfers without a reference code take the
-    hot path; everything else is recorded through the session, which `session()` opens only
-    when it is needed."""
-    provider = provider_config(session, provider_name, cache_seconds)
+    With `direct` (PostgreSQL: Database.direct), transfers that need nothing looked up are
+    written on a pooled driver connection without a session; the rest through the session,
+    which `session()` opens only when it is needed. hub: the application's, else the
+    session's."""
+    hub = hub or hub_of(session())
+    provider = provider_config(session, hub, provider_name, cache_seconds)
     adapter = get_adapter(provider.format)
+    transfers = _verified(adapter, provider, headers, body, now)
+    raw = body.decode("utf-8", errors="replace")
+    given = {"provider": provider, "payer_key": payer_key, "raw_body": raw}
+    if direct is not None and transfers and not any(needs_lookup(hub, t) for t in transfers):
+        with direct() as connection:
+            together = connection.transaction() if len(transfers) > 1 else nullcontext()
+            with together:
+                results = [record_plain(connection, hub, transfer=t, **given) for t in transfers]
+        return adapter.answer([_result(*r) for r in results])
+    results = [
+        record_transfer(session(), transfer=t, source="notification", **given) for t in transfers
+    ]
+    if not transfers:
+        session().execute(
+            insert(Notification), [{"provider_id": provider.id, "body": raw, "outcome": "ignored"}]
+        )
+    return adapter.answer([_result(*r) for r in results])
+
+
+def _result(status: str, payment_id: int) -> dict:
+    return {"status": status, "payment_id": payment_id}
+
+
+def _verified(adapter, provider: ProviderConfig, headers, body, now) -> list[Transfer]:
     try:
         adapter.verify(
             secret=provider.secret,
@@ -50,37 +78,10 @@ def receive_notification(
         log.warning("refused notification for %s: %s", provider.name, exc.reason)
         raise Unauthorized(f"Notification refused: {exc.reason}.") from exc
     try:
-        transfers = adapter.parse(body)
+        return adapter.parse(body)
     except PayloadError as exc:
         log.warning("malformed notification for %s: %s", provider.name, exc.field)
         raise ValidationFailed.on(exc.field, exc.message) from exc
-    raw = body.decode("utf-8", errors="replace")
-    if direct is not None and hotpath.applies_to(transfers):
-        with direct() as connection:
-            results = hotpath.record(
-                connection,
-                provider=provider,
-                transfers=transfers,
-                payer_key=payer_key,
-                raw_body=raw,
-            )
-        return adapter.answer(results)
-    results = []
-    for transfer in transfers:
-        status, payment_id = record_transfer(
-            session(),
-            provider=provider,
-            transfer=transfer,
-            source="notification",
-            payer_key=payer_key,
-            raw_body=raw,
-        )
-        results.append({"status": status, "payment_id": payment_id})
-    if not transfers:
-        session().execute(
-            insert(Notification), [{"provider_id": provider.id, "body": raw, "outcome": "ignored"}]
-        )
-    return adapter.answer(results)
 
 
 def active_provider(session: Session, name: str) -> Provider:
@@ -93,19 +94,18 @@ def active_provider(session: Session, name: str) -> Provider:
     return provider
 
 
-_configs: dict[str, tuple[float, ProviderConfig]] = {}
-
-
-def provider_config(session: Callable[[], Session], name: str, max_age: float) -> ProviderConfig:
+def provider_config(
+    session: Callable[[], Session], hub: Hub, name: str, max_age: float
+) -> ProviderConfig:
     """The active provider's configuration, read (with the session session() opens) at most
     every max_age seconds per process (a deactivated provider or a rotated secret takes
     effect within max_age)."""
-    cached = _configs.get(name)
+    cached = hub.provider_configs.get(name)
     if cached and max_age > 0 and time.monotonic() - cached[0] < max_age:
         return cached[1]
     p = active_provider(session(), name)
     config = ProviderConfig(
         p.id, p.name, p.format, p.secret, p.fee_fixed, p.fee_bps, p.api_key, p.hmac_only
     )
-    _configs[name] = (time.monotonic(), config)
+    hub.provider_configs[name] = (time.monotonic(), config)
     return config

@@ -24,6 +24,7 @@ def notify(provider):
     db = get_db()
     status, body = receive_notification(
         get_session,
+        hub=current_app.extensions["payments"],
         provider_name=provider,
         headers=request.headers,
         body=request.get_data(cache=True),

@@ -2,15 +2,17 @@
 
 from datetime import datetime
 
-from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from market.clock import business_date_of
 from market.db import utcnow
 from market.users import User
-from payments.domains import Payee, Target, registry
+from payments.domains import Payee, Target, hub_of
 from payments.ledger.models import Payment
-from payments.rollups import service as rollups
+from payments.ledger.write import COLUMNS, Plan, new_payment, write
+
+# Counted like any payment; cash is never settled with a provider, so it is never queued.
+CASH = Plan("cash", lambda dialect, _: new_payment(dialect, known_is_fine=False))
 
 
 def record_cash(
@@ -26,7 +28,7 @@ def record_cash(
     """Record cash a payee's staff received at now: a payment like any other (method cash),
     so the cashless share can be computed; cash is not settled with a provider."""
     now = now or utcnow()
-    values = {
+    values = dict.fromkeys(COLUMNS) | {
         "kind": "payment",
         "method": "cash",
         "source": "manual",
@@ -35,6 +37,7 @@ def record_cash(
         "description": note,
         "occurred_at": now,
         "business_date": business_date_of(now),
+        "received_at": now,
         "payee_type": payee.type,
         "payee_id": payee.id,
         "target_type": target.type if target else None,
@@ -45,9 +48,8 @@ def record_cash(
         "created_by": actor.id,
         "match_note": f"cash recorded by {actor.username}",
     }
-    payment_id = session.execute(insert(Payment).returning(Payment.id), [values]).scalar_one()
+    hub = hub_of(session)
+    (payment_id,) = write(session, hub.statements, CASH, values)
     if target is not None:
-        registry.target_appliers[target.type](session, target.id, amount, payment_id)
-    payment = session.get(Payment, payment_id)
-    rollups.account_payment(session, payment)
-    return payment
+        hub.apply(session, target.type, target.id, amount, payment_id)
+    return session.get(Payment, payment_id)

@@ -1,8 +1,7 @@
-"""A wrong payment taken back by a reversing record."""
+"""A wrong payment taken back by a reversing record; the payment itself stays."""
 
 from datetime import datetime
 
-from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from market import audit
@@ -10,10 +9,34 @@ from market.clock import business_date_of
 from market.db import utcnow
 from market.errors import Conflict, Forbidden
 from market.users import User
-from payments.domains import registry
+from payments.domains import hub_of
 from payments.ledger.models import Payment
-from payments.ledger.service import CORRECTORS, get_payment, queue_for_settlement, reversal_of
-from payments.rollups import service as rollups
+from payments.ledger.service import CORRECTORS, get_payment, reversal_of
+from payments.ledger.write import COLUMNS, Plan, new_payment, write
+
+# The reversing record is settled like its payment (a transfer's, never cash's); the
+# payment is taken back from the rollups on its own day.
+REVERSAL = Plan(
+    "reversal",
+    lambda dialect, _: new_payment(dialect, known_is_fine=False),
+    count="reversed",
+    sign=-1,
+)
+COPIED = (
+    "method",
+    "provider_id",
+    "amount",
+    "fee_amount",
+    "credit_bin",
+    "credit_account",
+    "payee_type",
+    "payee_id",
+    "target_type",
+    "target_id",
+    "target_reference",
+    "match_status",
+    "matched_by",
+)
 
 
 def reverse(
@@ -33,42 +56,7 @@ def reverse(
         raise Conflict("a reversal cannot be reversed; record a new payment instead")
     if reversal_of(session, payment.id):
         raise Conflict(f"payment {payment.id} is already reversed")
-    now = now or utcnow()
-    columns = (
-        "method",
-        "provider_id",
-        "amount",
-        "fee_amount",
-        "credit_bin",
-        "credit_account",
-        "payee_type",
-        "payee_id",
-        "target_type",
-        "target_id",
-        "target_reference",
-        "match_status",
-        "matched_by",
-    )
-    values = {c: getattr(payment, c) for c in columns} | {
-        "kind": "reversal",
-        "source": "manual",
-        "reverses_id": payment.id,
-        "reason": reason,
-        "occurred_at": now,
-        "business_date": business_date_of(now),
-        "created_by": actor.id,
-        "description": f"Reversal of payment {payment.id}",
-    }
-    reversal_id = session.execute(insert(Payment).returning(Payment.id), [values]).scalar_one()
-    if payment.target_type and payment.target_id:
-        registry.target_appliers[payment.target_type](
-            session, payment.target_id, -payment.amount, reversal_id
-        )
-    if payment.match_status == "matched" and payment.method == "transfer":
-        # Only transfers are settled with a provider: a cash receipt never was, so neither
-        # is taking it back.
-        queue_for_settlement(session, reversal_id, values["business_date"])
-    rollups.account_payment(session, payment, sign=-1)
+    reversal_id = _write_reversal(session, payment, actor, reason, now or utcnow())
     audit.record(
         session,
         actor_id=actor.id,
@@ -79,3 +67,23 @@ def reverse(
         changes={"reversed_by": [None, reversal_id]},
     )
     return session.get(Payment, reversal_id)
+
+
+def _write_reversal(session: Session, payment: Payment, actor: User, reason: str, now) -> int:
+    values = dict.fromkeys(COLUMNS) | {c: getattr(payment, c) for c in COPIED}
+    values |= {
+        "kind": "reversal",
+        "source": "manual",
+        "reverses_id": payment.id,
+        "reason": reason,
+        "occurred_at": now,
+        "business_date": business_date_of(now),
+        "received_at": utcnow(),
+        "created_by": actor.id,
+        "description": f"Reversal of payment {payment.id}",
+    }
+    hub = hub_of(session)
+    (reversal_id,) = write(session, hub.statements, REVERSAL, values)
+    if payment.target_type and payment.target_id:
+        hub.apply(session, payment.target_type, payment.target_id, -payment.amount, reversal_id)
+    return reversal_id

@@ -3,7 +3,7 @@ reverse the wrong ones (by a new record)."""
 
 from datetime import date
 
-from sqlalchemy import exists, insert, select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session, aliased
 
 from market.errors import NotFound
@@ -11,7 +11,6 @@ from market.pagination import Page, paginate
 from market.users import User
 from payments.domains import payee_condition
 from payments.ledger.models import Payment
-from payments.settlement.models import UnsettledPayment
 
 READERS = ("admin", "market_manager", "vendor", "school_admin")
 
@@ -39,7 +38,7 @@ def list_payments(
     """Payments the actor may see, filtered, by id."""
     stmt = select(Payment)
     if actor.role != "admin":
-        stmt = stmt.where(payee_condition(actor, Payment.payee_type, Payment.payee_id))
+        stmt = stmt.where(payee_condition(session, actor, Payment.payee_type, Payment.payee_id))
     if payee_type:
         stmt = stmt.where(Payment.payee_type == payee_type)
     if payee_id is not None:
@@ -62,7 +61,7 @@ def get_payment(
     locks it until the transaction ends, and reads it as the last writer left it."""
     stmt = select(Payment).where(Payment.id == payment_id)
     if actor.role != "admin":
-        stmt = stmt.where(payee_condition(actor, Payment.payee_type, Payment.payee_id))
+        stmt = stmt.where(payee_condition(session, actor, Payment.payee_type, Payment.payee_id))
     if for_update:  # NO KEY UPDATE: records that only refer to the payment need not wait
         stmt = stmt.with_for_update(of=Payment, key_share=True)
         stmt = stmt.execution_options(populate_existing=True)
@@ -93,10 +92,3 @@ def annotate(session: Session, payments: list[Payment]) -> list[Payment]:
         payment.reversed_by_id = reversals.get(payment.id)
         payment.status_label = "reversed" if payment.id in reversals else payment.match_status
     return payments
-
-
-def queue_for_settlement(session: Session, payment_id: int, business_date: date) -> None:
-    """Put a matched payment in line for the next close of a business day."""
-    session.execute(
-        insert(UnsettledPayment), [{"payment_id": payment_id, "business_date": business_date}]
-    )

@@ -6,7 +6,7 @@ from sqlalchemy import case, select, update
 from sqlalchemy.orm import Session
 
 from market.db import utcnow
-from market.errors import NotFound, ValidationFailed
+from market.errors import Conflict, NotFound, ValidationFailed
 from market.text import qr_ascii
 from market.users import User
 from payments.domains import Payee, Target, payee_condition
@@ -105,7 +105,7 @@ def get_payment_request(
     stmt = select(PaymentRequest).where(PaymentRequest.reference == reference.upper())
     if actor is not None:
         stmt = stmt.where(
-            payee_condition(actor, PaymentRequest.payee_type, PaymentRequest.payee_id)
+            payee_condition(session, actor, PaymentRequest.payee_type, PaymentRequest.payee_id)
         )
     found = session.execute(stmt.execution_options(populate_existing=True)).scalar_one_or_none()
     if found is None:
@@ -165,3 +165,16 @@ def apply_to_payment_request(
             ),
         )
     )
+
+
+def assign_payment_request(session: Session, _actor: User, value: str) -> tuple[Payee, Target]:
+    """An unmatched transfer given to a payment request by its reference."""
+    target = find_payment_request(session, value.strip().upper())
+    if target is None:
+        raise NotFound(f"no payment request {value}")
+    if target.paid:  # a person may still decide a late transfer pays an expired one
+        raise Conflict(
+            f"payment request {target.reference} is already paid",
+            errors={"reference": ["already paid"]},
+        )
+    return target.payee, target

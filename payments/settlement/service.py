@@ -225,7 +225,7 @@ def list_settlements(
 ) -> Page:
     """Settlements of the payees the actor may see."""
     stmt = select(Settlement).where(
-        payee_condition(actor, Settlement.payee_type, Settlement.payee_id)
+        payee_condition(session, actor, Settlement.payee_type, Settlement.payee_id)
     )
     if business_date:
         stmt = stmt.where(Settlement.business_date == business_date)
@@ -241,7 +241,7 @@ def get_settlement(session: Session, *, actor: User, settlement_id: int) -> Sett
     found = session.execute(
         select(Settlement).where(
             Settlement.id == settlement_id,
-            payee_condition(actor, Settlement.payee_type, Settlement.payee_id),
+            payee_condition(session, actor, Settlement.payee_type, Settlement.payee_id),
         )
     ).scalar_one_or_none()
     if found is None:
