@@ -85,8 +85,3 @@ class Payment(Base):
     reverses_id: Mapped[int | None] = mapped_column(ForeignKey("payments.id"))
     reason: Mapped[str | None] = mapped_column(String(500))
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-
-    @property
-    def signed_amount(self) -> int:
-        """The amount as it counts: a reversal takes its payment back."""
-        return -self.amount if self.kind == "reversal" else self.amount

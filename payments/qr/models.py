@@ -40,12 +40,8 @@ class PaymentRequest(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
-    def is_expired(self, now: datetime) -> bool:
-        """True once the code may no longer be paid."""
-        return now >= self.expires_at
-
     def status_at(self, now: datetime) -> str:
         """The status as it stands at now: an open request past its expiry is expired."""
-        if self.status == "open" and self.is_expired(now):
+        if self.status == "open" and now >= self.expires_at:
             return "expired"
         return self.status

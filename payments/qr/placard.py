@@ -6,17 +6,15 @@ import io
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
-import font_source_sans_pro
 from PIL import Image, ImageDraw, ImageFont
 from reportlab import rl_config
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
+from market.fonts import PDF_NAMES, font_path, register_pdf_fonts
 from payments.qr.image import qr_matrix
 
 HEADER = "Chợ 4.0 – Thanh toán không dùng tiền mặt"
@@ -25,7 +23,6 @@ INSTRUCTION = (
 )
 BASE_W, BASE_H = 105.0, 148.0  # the design is drawn for A6 and scaled
 GREEN, INK, MUTED, TINT, WHITE = "#0b6e4f", "#1d2a24", "#4a5a52", "#e6f2ec", "#ffffff"
-FONTS = {"regular": "SourceSansPro-Regular.ttf", "bold": "SourceSansPro-Bold.ttf"}
 PT_PER_MM = 72 / 25.4
 rl_config.useA85 = 0  # binary streams: smaller files, no slow pure-Python ASCII85 pass
 
@@ -44,21 +41,10 @@ class Placard:
     printed_on: str  # dd/mm/yyyy, Vietnam time
 
 
-@cache
-def _font_path(weight: str) -> str:
-    return str(Path(font_source_sans_pro.font_directory) / FONTS[weight])
-
-
-@cache
-def _register_pdf_fonts() -> None:
-    for weight in FONTS:
-        pdfmetrics.registerFont(TTFont(f"placard-{weight}", _font_path(weight)))
-
-
 def text_width(text: str, weight: str, size_mm: float) -> float:
     """Width in mm of text set in the placard font at size_mm."""
-    _register_pdf_fonts()
-    return pdfmetrics.stringWidth(text, f"placard-{weight}", size_mm * PT_PER_MM) / PT_PER_MM
+    register_pdf_fonts()
+    return pdfmetrics.stringWidth(text, PDF_NAMES[weight], size_mm * PT_PER_MM) / PT_PER_MM
 
 
 def _fit(text: str, weight: str, size: float, width: float, smallest: float) -> list[tuple]:
@@ -124,7 +110,7 @@ def height_for(width: float) -> float:
 
 @cache
 def _pil_font(weight: str, px: int) -> ImageFont.FreeTypeFont:
-    return ImageFont.truetype(_font_path(weight), px)
+    return ImageFont.truetype(font_path(weight), px)
 
 
 def render_png(p: Placard, px_per_mm: float = 12.0) -> bytes:
@@ -166,7 +152,7 @@ def render_png(p: Placard, px_per_mm: float = 12.0) -> bytes:
 
 def _draw_pdf(canvas: Canvas, p: Placard, left: float, top: float, width: float) -> None:
     """Draw a placard with its top-left corner at (left, top) mm from the page's top left."""
-    _register_pdf_fonts()
+    register_pdf_fonts()
     page_h = canvas._pagesize[1] / mm
 
     def y_of(y: float) -> float:
@@ -181,7 +167,7 @@ def _draw_pdf(canvas: Canvas, p: Placard, left: float, top: float, width: float)
         elif kind == "text":
             _, x, y, text, weight, size, colour = shape
             canvas.setFillColor(colour)
-            canvas.setFont(f"placard-{weight}", size * PT_PER_MM)
+            canvas.setFont(PDF_NAMES[weight], size * PT_PER_MM)
             canvas.drawCentredString((left + x) * mm, y_of(y), text)
         else:
             _, x, y, size, matrix = shape

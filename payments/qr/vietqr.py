@@ -5,10 +5,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
+from market.money import MAX_AMOUNT
+
 VIETQR_GUID = "A000000727"
 SERVICE_CODES = ("QRIBFTTA", "QRIBFTTC")
 MAX_PAYLOAD_LENGTH = 512
-MAX_AMOUNT = 9_999_999_999_999
 SUB_FIELD_LIMIT = 25
 
 _SUB_FIELDS = ("bill_number", "mobile_number", "store_label", "loyalty_number", "reference_label")

@@ -7,6 +7,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from market.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from market.exports import Column
 from market.users import User
 from payments.ingest.models import Provider
 from payments.ingest.providers import get_adapter
@@ -148,27 +149,19 @@ def get_run(session: Session, *, actor: User, run_id: int) -> tuple[Reconciliati
     return run, lines
 
 
-LINE_COLUMNS = (
-    "bucket",
-    "provider_txn_id",
-    "statement_line",
-    "statement_amount",
-    "ledger_amount",
-    "payment_id",
-)
+LINE_COLUMNS = [
+    Column("bucket", "bucket"),
+    Column("provider_txn_id", "provider_txn_id"),
+    Column("statement_line", "statement_line", "int"),
+    Column("statement_amount", "statement_amount", "money"),
+    Column("ledger_amount", "ledger_amount", "money"),
+    Column("payment_id", "payment_id", "int"),
+]
 
 
 def bucket_names(counts: dict[str, int]) -> dict[str, int]:
     """Bucket counts under the contract's names (duplicate → duplicates)."""
     return {("duplicates" if k == "duplicate" else k): v for k, v in counts.items()}
-
-
-def run_summary(lines: list[ReconciliationLine]) -> dict[str, int]:
-    """Count per bucket of a kept run."""
-    counts = dict.fromkeys(BUCKETS, 0)
-    for line in lines:
-        counts[line.bucket] += 1
-    return bucket_names(counts)
 
 
 def import_missing(session: Session, *, actor: User, run_id: int, payer_key: bytes) -> list[dict]:
@@ -195,3 +188,27 @@ def import_missing(session: Session, *, actor: User, run_id: int, payer_key: byt
                 }
             )
     return results
+
+
+def described(run: Reconciliation, counts: dict[str, int], lines: list | None = None) -> dict:
+    """A run as the API answers it: its file and period, the count in each bucket, and the
+    findings when given."""
+    found = {"lines": lines} if lines is not None else {}
+    return {
+        "id": run.id,
+        "filename": run.filename,
+        "period_start": run.period_start,
+        "period_end": run.period_end,
+        "created_at": run.created_at,
+        **found,
+        **bucket_names(counts),
+    }
+
+
+def run_with_findings(session: Session, *, actor: User, run_id: int) -> dict:
+    """A kept run with every finding, as the API answers it."""
+    run, lines = get_run(session, actor=actor, run_id=run_id)
+    counts = dict.fromkeys(BUCKETS, 0)
+    for line in lines:
+        counts[line.bucket] += 1
+    return described(run, counts, lines)

@@ -1,6 +1,5 @@
 """Reconciliations over HTTP."""
 
-from flask import Response
 from flask_smorest import Blueprint
 
 from market.auth import caller, require
@@ -14,16 +13,10 @@ from payments.reconciliation.schemas import (
     ReconciliationSchema,
     UploadSchema,
 )
-from payments.settlement import service as settlement
 from payments.settlement.schemas import FormatQuerySchema
+from payments.settlement.views import csv_response
 
 blp = Blueprint("reconciliations", __name__, url_prefix="/api/v1", description="Reconciliations")
-
-
-def _csv(text: str, name: str) -> Response:
-    response = Response(text, mimetype="text/csv")
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
 
 
 @blp.post("/reconciliations")
@@ -41,14 +34,7 @@ def reconcile(form, files):
         data=upload.read(),
         filename=upload.filename,
     )
-    return {
-        "id": run.id,
-        "filename": run.filename,
-        "period_start": run.period_start,
-        "period_end": run.period_end,
-        "created_at": run.created_at,
-        **reconciliation.bucket_names(counts),
-    }
+    return reconciliation.described(run, counts)
 
 
 @blp.get("/reconciliations/<int:run_id>")
@@ -58,20 +44,11 @@ def reconcile(form, files):
 @blp.doc(**file_formats("csv"))
 def get_reconciliation(query, run_id):
     """A kept run with every finding; ?format=csv to export it."""
-    run, lines = reconciliation.get_run(get_session(), actor=caller(), run_id=run_id)
+    found = reconciliation.run_with_findings(get_session(), actor=caller(), run_id=run_id)
     if query["format"] == "csv":
-        return _csv(
-            settlement.to_csv(lines, reconciliation.LINE_COLUMNS), f"reconciliation-{run_id}.csv"
-        )
-    return {
-        "id": run.id,
-        "filename": run.filename,
-        "period_start": run.period_start,
-        "period_end": run.period_end,
-        "created_at": run.created_at,
-        "lines": lines,
-        **reconciliation.run_summary(lines),
-    }
+        name = f"reconciliation-{run_id}.csv"
+        return csv_response(found["lines"], reconciliation.LINE_COLUMNS, name)
+    return found
 
 
 @blp.post("/reconciliations/<int:run_id>/import-missing")

@@ -54,8 +54,7 @@ def counts(p: FromClause):
 
 
 def _upsert(insert, model, keys: list[str], rows, counters: list[str]):
-    # The WHERE true keeps SQLite from reading ON CONFLICT as a join's ON.
-    rows = select(*rows.subquery().c).where(true())
+    # Every rows has a WHERE: SQLite would read ON CONFLICT as a join's ON otherwise.
     stmt = insert(model.__table__).from_select([*keys, *counters], rows)
     table = model.__table__
     return stmt.on_conflict_do_update(
@@ -100,31 +99,43 @@ def bank_rule(dialect: str, p: FromClause, sign: int):
     return _upsert(dialect_insert(dialect), BankMonth, keys, rows, ["payment_count"])
 
 
+def _periods_and_kinds():
+    # Each payment counts four times: in its month and its year, under its kind of payee
+    # and under any kind.
+    rows = [(month, own) for month in (1, 0) for own in (1, 0)]
+    return union_all(
+        *(select(_sql(str(m)).label("month"), _sql(str(o)).label("own")) for m, o in rows)
+    ).subquery("k")
+
+
 def payer_changes(dialect: str, p: FromClause, sign: int):
     """(period, payee_type, payer_hash, n): how many payments each payer gains (or loses) in
-    each month and year, under its kind of payee and under any kind (ANY_PAYEE)."""
+    each month ('M2026-11') and year ('Y2026'), under its kind of payee and under any kind
+    (ANY_PAYEE)."""
     _, month_text, year_text = month_parts(dialect, p.c.business_date)
-    parts = []
-    for prefix, text in (("'M'", month_text), ("'Y'", year_text)):
-        period = literal_column(prefix, String) + text
-        for kind in (p.c.payee_type, literal_column(f"'{ANY_PAYEE}'", String)):
-            grouped = [period, p.c.payer_hash] + ([kind] if kind is p.c.payee_type else [])
-            parts.append(
-                select(
-                    period.label("period"),
-                    kind.label("payee_type"),
-                    p.c.payer_hash,
-                    (func.count() * _sql(str(sign))).label("n"),
-                )
-                .where(counts(p), p.c.payer_hash.is_not(None))
-                .group_by(*grouped)
-            )
-    return union_all(*parts)
+    k = _periods_and_kinds()
+    one = _sql("1")
+    period = case(
+        (k.c.month == one, _sql("'M'", String) + month_text), else_=_sql("'Y'", String) + year_text
+    )
+    kind = case((k.c.own == one, p.c.payee_type), else_=_sql(f"'{ANY_PAYEE}'", String))
+    return (
+        select(
+            period.label("period"),
+            kind.label("payee_type"),
+            p.c.payer_hash,
+            (func.count() * _sql(str(sign))).label("n"),
+        )
+        .select_from(p.join(k, true()))
+        .where(counts(p), p.c.payer_hash.is_not(None))
+        .group_by(period, kind, p.c.payer_hash)
+    )
 
 
 def payer_period_rule(dialect: str, changes: FromClause):
     """A payer's live payments per period and kind of payee."""
     rows = select(changes.c.period, changes.c.payee_type, changes.c.payer_hash, changes.c.n)
+    rows = rows.where(true())
     return _upsert(dialect_insert(dialect), PayerPeriod, list(PAYER_KEYS), rows, ["payments"])
 
 

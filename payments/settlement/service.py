@@ -5,8 +5,6 @@ arrives (or is matched, or reversed) for a day already closed is settled as an a
 the next day closed. Closing a day closes every earlier day with it, so a day with payments
 still waiting must be closed before any later one (409 naming it)."""
 
-import csv
-import io
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import and_, case, delete, func, insert, literal, select, text, true, update
@@ -15,6 +13,7 @@ from sqlalchemy.orm import Session
 from market.clock import VIETNAM
 from market.db import upsert_insert
 from market.errors import Conflict, Forbidden, NotFound
+from market.exports import Column
 from market.pagination import Page, paginate
 from market.users import User
 from payments.domains import payee_condition
@@ -261,46 +260,28 @@ def settled_payments(session: Session, settlement: Settlement) -> list[Payment]:
     )
 
 
-SETTLEMENT_COLUMNS = (
-    "id",
-    "business_date",
-    "payee_type",
-    "payee_id",
-    "payment_count",
-    "gross_amount",
-    "fee_amount",
-    "net_amount",
-    "adjustment_count",
-    "adjustment_amount",
-)
-PAYMENT_COLUMNS = (
-    "id",
-    "kind",
-    "method",
-    "provider_txn_id",
-    "amount",
-    "fee_amount",
-    "occurred_at",
-    "business_date",
-    "description",
-    "target_reference",
-)
-
-
-def to_csv(rows: list, columns: tuple[str, ...]) -> str:
-    """rows (objects) as CSV with a header, for spreadsheets (UTF-8 with BOM)."""
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out)
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow([_cell(getattr(row, c)) for c in columns])
-    return out.getvalue()
-
-
-def _cell(value) -> str:
-    if isinstance(value, datetime):
-        return value.astimezone(VIETNAM).isoformat()
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value  # a spreadsheet must not run a description as a formula
-    return "" if value is None else str(value)
+SETTLEMENT_COLUMNS = [
+    Column("id", "id", "int"),
+    Column("business_date", "business_date", "date"),
+    Column("payee_type", "payee_type"),
+    Column("payee_id", "payee_id", "int"),
+    Column("payment_count", "payment_count", "int"),
+    Column("gross_amount", "gross_amount", "money"),
+    Column("fee_amount", "fee_amount", "money"),
+    Column("net_amount", "net_amount", "money"),
+    Column("adjustment_count", "adjustment_count", "int"),
+    Column("adjustment_amount", "adjustment_amount", "money"),
+]
+# The payments a settlement covers; times in Vietnam time, as people read them.
+PAYMENT_COLUMNS = [
+    Column("id", "id", "int"),
+    Column("kind", "kind"),
+    Column("method", "method"),
+    Column("provider_txn_id", "provider_txn_id"),
+    Column("amount", "amount", "money"),
+    Column("fee_amount", "fee_amount", "money"),
+    Column("occurred_at", "occurred_at", "date"),
+    Column("business_date", "business_date", "date"),
+    Column("description", "description"),
+    Column("target_reference", "target_reference"),
+]

@@ -7,6 +7,7 @@ from flask_smorest import Blueprint
 
 from market.auth import caller, require
 from market.db import get_session, utcnow
+from market.exports import Column, to_csv
 from market.openapi import file_formats
 from payments.ledger.service import READERS
 from payments.settlement import service as settlement
@@ -23,8 +24,9 @@ blp = Blueprint(
 )
 
 
-def _csv(text: str, name: str) -> Response:
-    response = Response(text, mimetype="text/csv")
+def csv_response(rows: list, columns: list[Column], name: str) -> Response:
+    """rows as a CSV attachment called name."""
+    response = Response(to_csv(rows, columns), mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
@@ -59,7 +61,7 @@ def list_settlements(query):
         get_session(), actor=caller(), after=query.pop("cursor"), **query
     )
     if as_csv:
-        return _csv(settlement.to_csv(page.items, settlement.SETTLEMENT_COLUMNS), "settlements.csv")
+        return csv_response(page.items, settlement.SETTLEMENT_COLUMNS, "settlements.csv")
     return page
 
 
@@ -73,10 +75,9 @@ def get_settlement(query, settlement_id):
     session = get_session()
     found = settlement.get_settlement(session, actor=caller(), settlement_id=settlement_id)
     if query["format"] == "csv":
-        return _csv(
-            settlement.to_csv(
-                settlement.settled_payments(session, found), settlement.PAYMENT_COLUMNS
-            ),
+        return csv_response(
+            settlement.settled_payments(session, found),
+            settlement.PAYMENT_COLUMNS,
             f"settlement-{settlement_id}.csv",
         )
     return found

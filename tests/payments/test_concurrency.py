@@ -9,11 +9,11 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import create_engine, func, select, text
 
+from market.clock import VIETNAM
 from market.db import get_db
 from payments.ingest.models import Notification
 from payments.ledger.models import Payment
@@ -36,7 +36,6 @@ from tests.factories import (
 )
 
 SECRET = "s3cret-s3cret-s3cret"
-VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 NOW = datetime(2026, 11, 22, 9, 0, tzinfo=VIETNAM)  # the 21st and every day before it are over
 
 

@@ -5,7 +5,6 @@ database), held against a plain Python model of who is owed what, and on which d
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -13,6 +12,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 from sqlalchemy import func, select
 
+from market.clock import VIETNAM
 from market.errors import AppError, Conflict, Unauthorized
 from payments.domains import Payee
 from payments.ingest.service import receive_notification
@@ -27,7 +27,6 @@ from payments.settlement.service import close_business_day
 from tests.factories import generic_notification, make_market, make_provider, make_user, make_vendor
 
 SECRET = "s3cret-s3cret-s3cret"
-VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 FIRST_DAY = date(2026, 10, 1)
 SIGNED_AT = datetime(2026, 12, 1, tzinfo=UTC)  # every notification is signed and checked then
 CLOSE_AT = datetime(2027, 1, 1, tzinfo=UTC)  # every day's grace period is over

@@ -1,11 +1,11 @@
 """Business days close into per-payee settlements that never change, in order."""
 
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import String, cast, event, func, insert, literal, select
 
+from market.clock import VIETNAM
 from market.errors import Conflict
 from payments.domains import Payee
 from payments.ingest.models import Provider
@@ -24,7 +24,6 @@ from tests.factories import (
 )
 
 SECRET = "s3cret-s3cret-s3cret"
-VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 # The time these tests run at, whatever today is: 2026-11-21 and every day before it are over
 # with their grace period, 2026-11-22 is not.
 NOW = datetime(2026, 11, 22, 9, 0, tzinfo=VIETNAM)

@@ -8,19 +8,19 @@ import json
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from market.banks import UnknownBank, resolve_bank
+from market.clock import VIETNAM
+from market.money import MAX_AMOUNT
 from market.text import clean
 from payments.ingest import limits
 
-MAX_AMOUNT = 9_999_999_999_999
 # A provider's statement of one day is far below this; a file above it is refused before it
 # is read further, so that no upload can hold a worker for long.
 MAX_STATEMENT_LINES = 200_000
 # Vietnam has kept UTC+7 without daylight saving since 1975; a fixed offset needs no tzdata.
-VIETNAM = timezone(timedelta(hours=7), "Asia/Ho_Chi_Minh")
 _ACCOUNT = re.compile(rf"[0-9A-Z]{{1,{limits.ACCOUNT}}}")
 # JSON may escape half of a UTF-16 pair ("\ud800"), which no database can store.
 _SURROGATE = re.compile("[\ud800-\udfff]")
