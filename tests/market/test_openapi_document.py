@@ -6,7 +6,7 @@ import pytest
 
 from payments.ingest.providers import ADAPTERS
 from payments.ingest.schemas import NOTIFICATION_BODIES
-from tests.payments.test_providers import casso_body, generic_body, sepay_body
+from tests.payments.ingest.providers.test_adapters import casso_body, generic_body, sepay_body
 
 PROBLEM = "application/problem+json"
 NOTIFY = "/api/v1/notifications/{provider}"

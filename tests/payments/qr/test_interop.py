@@ -12,7 +12,7 @@ import pytest
 from market.banks import all_banks
 from payments.qr.service import dynamic_payload, static_payload
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 PREFIX = ROOT / "build" / "npm"
 SCRIPT = Path(__file__).resolve().parent / "interop" / "vietnam_qr_pay.js"
 PACKAGE = "vietnam-qr-pay@1.5.1"

@@ -18,7 +18,7 @@ from payments.ingest.providers import ADAPTERS, get_adapter
 from payments.ingest.providers.base import PayloadError, SignatureError, StatementLine, Transfer
 from payments.ingest.providers.casso import canonical_json
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).resolve().parents[2] / "data"
 NOW = datetime(2025, 3, 1, 8, 20, tzinfo=UTC)
 SECRET = "k3y-for-tests"
 GENERIC, SEPAY, CASSO = ADAPTERS["generic"], ADAPTERS["sepay"], ADAPTERS["casso"]

@@ -14,7 +14,7 @@ from payments.reconciliation.rules import (
     summary,
 )
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).resolve().parents[1] / "data"
 START = datetime(2025, 3, 1, 1, 0, tzinfo=UTC)
 
 
