@@ -8,7 +8,7 @@ from flask import jsonify, request
 
 from market import create_app
 from market.db import get_db
-from payments.providers import get_adapter
+from payments.ingest.providers import get_adapter
 
 app = create_app()
 SECRET = "bench-secret-bench-secret"  # the secret bench/ingest.py signs with

@@ -22,9 +22,9 @@ from market.banks import all_banks  # noqa: E402
 from market.db import get_db  # noqa: E402
 from market.migrate import upgrade  # noqa: E402
 from market.users import create_user, issue_token  # noqa: E402
-from payments import qrimage  # noqa: E402
-from payments.placard import Placard, render_png  # noqa: E402
-from payments.vietqr import build, parse  # noqa: E402
+from payments.qr import image as qrimage  # noqa: E402
+from payments.qr.placard import Placard, render_png  # noqa: E402
+from payments.qr.vietqr import build, parse  # noqa: E402
 
 
 def rate(fn, items, seconds: float) -> float:

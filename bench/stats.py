@@ -169,7 +169,7 @@ def main() -> None:
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench", "PAYER_HASH_KEY": "bench"})
     started = time.perf_counter()
     with app.app_context(), get_db().session_scope() as session:
-        from payments.rollups import rebuild
+        from payments.rollups.service import rebuild
 
         if not args.reuse:
             rebuild(session)

@@ -4,15 +4,16 @@ import hashlib
 import random
 from datetime import UTC, timedelta
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from market.db import bulk_insert, utcnow
+from market.clock import business_date_of
+from market.db import utcnow
 from market.users import User
-from payments import rollups
-from payments.ingest import business_date_of
-from payments.models import Payment, Provider, UnsettledPayment
-from payments.settlement import close_business_day, days_to_close
+from payments.ingest.models import Provider
+from payments.ledger.models import Payment
+from payments.ledger.write import write_many
+from payments.settlement.service import close_business_day, days_to_close
 
 BANKS = ["970436", "970415", "970405", "970418", "970422", "970403", "971005", "970407"]
 
@@ -29,9 +30,8 @@ def seed_payments(session: Session, admin: User, rng: random.Random, days: int =
     ).all()
     now = utcnow()
     rows = _history(rng, provider.id, vendors, now, days)
-    bulk_insert(session, Payment.__table__, rows)
-    rollups.rebuild(session)
-    settle_history(session, provider.id, now)
+    write_many(session, rows)
+    settle_history(session, now)
     # The demo vendors joined over two years: most before last year's season, some since.
     for vendor_id, *_ in vendors:
         joined = now - timedelta(days=rng.choice((30, 120, 400, 500, 600, 700)))
@@ -104,7 +104,7 @@ def _transfer(rng, provider_id, n, vendor_id, bank_bin, account, at, payer) -> d
 def seed_fees(session: Session, admin: User, rng: random.Random) -> int:
     """About two thirds of the demo invoices paid in cash (never HS001's: the README's parent
     pays those)."""
-    from payments.ledger import record_cash
+    from payments.ledger.cash import record_cash
     from tuition.invoices import _target, school_payee
     from tuition.models import Invoice
 
@@ -126,15 +126,9 @@ def seed_fees(session: Session, admin: User, rng: random.Random) -> int:
 OPEN_DAYS = 2  # the last days the demo leaves open, for a person to close
 
 
-def settle_history(session: Session, provider_id: int, now) -> int:
-    """Queue the seeded transfers for settlement like real ones, and close every day but the
-    last OPEN_DAYS in order, so the demo has a settled past and days left to close."""
-    session.execute(
-        insert(UnsettledPayment).from_select(
-            ["payment_id", "business_date"],
-            select(Payment.id, Payment.business_date).where(Payment.provider_id == provider_id),
-        )
-    )
+def settle_history(session: Session, now) -> int:
+    """Close every day but the last OPEN_DAYS in order (the seeded transfers wait for their
+    day like real ones), so the demo has a settled past and days left to close."""
     through = business_date_of(now) - timedelta(days=OPEN_DAYS + 1)
     days = days_to_close(session, through=through)
     for day in days:

@@ -14,7 +14,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from market.errors import NotFound
-from payments.models import PaymentRequest, Provider
+from payments.ingest.models import Provider
+from payments.qr.models import PaymentRequest
 
 DEMO_PROVIDER = "demo-bank"
 

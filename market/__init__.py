@@ -2,7 +2,7 @@
 
 from flask import Flask, request
 
-from market import auth, db, errors, hardening, idempotency, migrate, requestlog
+from market import auth, db, errors, hardening, idempotency, migrate, plugins, requestlog
 from market.openapi import ErrorStatuses, ProblemApi
 
 API_SPEC = {
@@ -64,6 +64,7 @@ def create_app(config: dict | None = None) -> Flask:
     _register_swagger_assets(app)
     _require_schema(app)
     idempotency.init_app(app)
+    plugins.init_app(app)
     _register_domains(app, api)
     return app
 

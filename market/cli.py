@@ -2,7 +2,7 @@
 markets create."""
 
 import click
-from flask import Flask, current_app
+from flask import Flask
 from flask.cli import AppGroup
 from sqlalchemy import select
 
@@ -10,6 +10,7 @@ from market import migrate
 from market.db import get_db
 from market.errors import AppError
 from market.markets import service as markets
+from market.plugins import plugins
 from market.users import (
     ROLES,
     ApiToken,
@@ -59,7 +60,7 @@ def _scope(session, market: str | None, vendor: str | None, school: str | None) 
     ((kind, value),) = given.items()
     if kind == "market":
         return {"market_id": markets.get_market(session, value).id}
-    resolver = current_app.extensions.get("user_scopes", {}).get(kind)
+    resolver = plugins().user_bindings.get(kind)
     if resolver is None:
         raise click.UsageError(f"--{kind} is not available in this version")
     return resolver(session, value)

@@ -2,7 +2,6 @@
 
 import json
 import os
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -102,7 +101,10 @@ class Database:
     def __init__(self, url: str):
         self.url = url
         self.engine = make_engine(url)
-        self.factory = sessionmaker(bind=self.engine, expire_on_commit=False)
+        # What the app's parts keep on every session it opens (session.info), so that a
+        # service given only a session finds them: the payments hub, the plug-ins.
+        self.shared: dict = {}
+        self.factory = sessionmaker(bind=self.engine, expire_on_commit=False, info=self.shared)
         self._outer: Connection | None = None
 
     def bind_to(self, connection: Connection | None) -> None:
@@ -230,27 +232,13 @@ class DriverSQL:
         return tuple(merged[name] for name in self.names)
 
 
-def driver_sql(statement, **parts) -> DriverSQL:
-    """Compile a SQLAlchemy statement for the PostgreSQL driver; each keyword names a token
-    of the statement's text to replace by another compiled statement (a subquery)."""
+def driver_sql(statement) -> DriverSQL:
+    """Compile a SQLAlchemy statement once for the PostgreSQL driver's own $n parameters."""
     from sqlalchemy.dialects.postgresql.psycopg import dialect
 
-    compiled = statement.compile(dialect=dialect())
-    sql, constants = str(compiled), dict(compiled.params)
-    for token, part in parts.items():
-        inner = part.compile(dialect=dialect())
-        sql, constants = sql.replace(token, str(inner)), constants | dict(inner.params)
-    names: list[str] = []
-
-    def number(found: re.Match) -> str:
-        if found[1] is None:  # %% is a literal percent sign
-            return "%"
-        if found[1] not in names:
-            names.append(found[1])
-        return f"${names.index(found[1]) + 1}"
-
-    sql = re.sub(r"%\((\w+)\)s|%%", number, sql)
-    return DriverSQL(sql, tuple(names), {k: v for k, v in constants.items() if v is not None})
+    compiled = statement.compile(dialect=dialect(paramstyle="numeric_dollar"))
+    constants = {k: v for k, v in compiled.params.items() if v is not None}
+    return DriverSQL(compiled.string, tuple(compiled.positiontup), constants)
 
 
 def upsert_insert(session: Session):

@@ -9,13 +9,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo
+
+from market.clock import VIETNAM
 
 KINDS = ("text", "int", "money", "percent", "date")
 FORMATS = {"int": "#,##0", "money": '#,##0 "₫"', "percent": "0.00%", "date": "dd/mm/yyyy"}
 DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
 RISKY_STARTS = ("=", "+", "-", "@", "\t", "\r")
-VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 _BAD_SHEET_CHARS = re.compile(r"[\\/*?:\[\]]")
 # Characters XML 1.0 cannot carry; openpyxl refuses a cell holding one.
 _NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")

@@ -6,6 +6,7 @@ import json
 
 from marshmallow import Schema, ValidationError, fields, validate
 
+from market.money import MAX_AMOUNT
 from market.text import clean, has_control_characters
 
 
@@ -29,9 +30,7 @@ class Text(fields.String):
 
 def Money(**kwargs) -> fields.Integer:  # noqa: N802 - reads as a field class
     """An amount in đồng: a strict integer 1..9,999,999,999,999."""
-    return fields.Integer(
-        strict=True, validate=validate.Range(min=1, max=9_999_999_999_999), **kwargs
-    )
+    return fields.Integer(strict=True, validate=validate.Range(min=1, max=MAX_AMOUNT), **kwargs)
 
 
 MAX_ID = 2**63 - 1  # ids are BIGINT: a larger number would overflow the query, not miss

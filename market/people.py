@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from market import audit
 from market.errors import Conflict, NotFound, ValidationFailed
 from market.markets.models import Market
+from market.plugins import plugins_of
 from market.users import (
     MIN_PASSWORD,
     LoginSession,
@@ -52,24 +53,23 @@ def market_records(session: Session, ids: Collection[int] | None = None) -> dict
     return {row.id: Record(row.id, row.code, row.name) for row in session.execute(stmt)}
 
 
-_KINDS: dict[str, tuple[str, Records]] = {"market": ("market_id", market_records)}
-
-
-def register_bound_kind(kind: str, *, column: str, records: Records) -> None:
-    """Let a domain say how a role's record of this kind is found (tuition: schools)."""
-    _KINDS[kind] = (column, records)
+def _kinds(session: Session) -> dict[str, tuple[str, Records]]:
+    """How each kind of record a staff account is bound to is found: markets here, the rest
+    as the domains plugged them in (tuition: schools)."""
+    return {"market": ("market_id", market_records)} | plugins_of(session).bound_kinds
 
 
 def choices(session: Session, kind: str) -> list[Record]:
     """Every record of kind, by code, for a form's list."""
-    found = _KINDS[kind][1](session, None).values() if kind in _KINDS else []
+    kinds = _kinds(session)
+    found = kinds[kind][1](session, None).values() if kind in kinds else []
     return sorted(found, key=lambda record: record.code)
 
 
 def bound_codes(session: Session, user: User) -> dict[str, str]:
     """{kind: code} of the records user is bound to ({"market": "CHO-VINHLONG"})."""
     codes = {}
-    for kind, (column, records) in _KINDS.items():
+    for kind, (column, records) in _kinds(session).items():
         record_id = getattr(user, column, None)
         if record_id is not None and (found := records(session, [record_id]).get(record_id)):
             codes[kind] = found.code
@@ -91,14 +91,15 @@ class StaffPage:
 
 def _bound_records(session: Session, users: list[User]) -> dict[int, Record | None]:
     """{user id: the market or school the user's role is bound to}, one query per kind."""
+    kinds = _kinds(session)
     wanted: dict[str, dict[int, int]] = {}  # kind → {user id: record id}
     for user in users:
         kind = BOUND.get(user.role)
-        if kind in _KINDS and (record_id := getattr(user, _KINDS[kind][0])) is not None:
+        if kind in kinds and (record_id := getattr(user, kinds[kind][0])) is not None:
             wanted.setdefault(kind, {})[user.id] = record_id
     found: dict[int, Record | None] = {}
     for kind, by_user in wanted.items():
-        records = _KINDS[kind][1](session, set(by_user.values()))
+        records = kinds[kind][1](session, set(by_user.values()))
         found |= {user_id: records.get(record_id) for user_id, record_id in by_user.items()}
     return found
 
@@ -158,7 +159,7 @@ def _binding(session: Session, role: str, code: str | None) -> tuple[dict, dict]
         return {}, {}
     if not code:
         return {}, {kind: [f"choose the {kind}"]}
-    column, records = _KINDS[kind]
+    column, records = _kinds(session)[kind]
     found = [r for r in records(session, None).values() if r.code == code.strip().upper()]
     if not found:
         return {}, {kind: [f"no such {kind}"]}

@@ -8,8 +8,12 @@ import market.idempotency  # noqa: F401
 import market.markets.models  # noqa: F401
 import market.ratelimit  # noqa: F401
 import market.users  # noqa: F401
-import payments.models  # noqa: F401
-import payments.rollups  # noqa: F401
+import payments.ingest.models  # noqa: F401
+import payments.ledger.models  # noqa: F401
+import payments.qr.models  # noqa: F401
+import payments.reconciliation.models  # noqa: F401
+import payments.rollups.models  # noqa: F401
+import payments.settlement.models  # noqa: F401
 import tuition.models  # noqa: F401
 import vendors.models  # noqa: F401
 from market.db import Base

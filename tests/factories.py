@@ -67,7 +67,7 @@ def make_provider(
     **values,
 ):
     """A provider with a known secret."""
-    from payments.models import Provider
+    from payments.ingest.models import Provider
 
     provider = Provider(name=name, format=format, secret=secret, **values)
     session.add(provider)

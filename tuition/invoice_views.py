@@ -6,8 +6,8 @@ from flask_smorest import Blueprint
 from market.auth import caller, require
 from market.db import get_session
 from market.openapi import file_formats
-from payments.qrimage import qr_png
-from payments.schemas import PaymentDetailSchema
+from payments.ledger.schemas import PaymentDetailSchema
+from payments.qr.image import qr_png
 from tuition import invoices, reports, schools
 from tuition.schemas import (
     CashSchema,
@@ -62,7 +62,7 @@ def invoice_qr(reference):
 @blp.response(201, PaymentDetailSchema)
 def record_cash(body, reference):
     """Cash received by the accountant, recorded as a payment (method cash)."""
-    from payments.ledger import annotate
+    from payments.ledger.service import annotate
 
     session = get_session()
     payment = invoices.record_cash(session, actor=caller(), reference=reference, **body)

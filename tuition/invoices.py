@@ -8,9 +8,10 @@ from market.db import upsert_insert, utcnow
 from market.errors import Conflict, NotFound
 from market.pagination import Page, paginate
 from market.users import User
-from payments import ledger, qr
-from payments.models import Payment
-from payments.registry import CREDIT_ACCOUNT, CREDIT_BIN, Payee, Target, Unpayable, account_of
+from payments.domains import CREDIT_ACCOUNT, CREDIT_BIN, Payee, Target, Unpayable, account_of
+from payments.ledger import cash
+from payments.ledger.models import Payment
+from payments.qr import service as qr
 from tuition.models import FeePlan, Invoice, Receipt, ReceiptCounter, School, Student
 from tuition.rules import invoice_status_rule
 
@@ -200,7 +201,7 @@ def record_cash(
     invoice = get_invoice(session, actor=actor, reference=reference, lock=True)
     if invoice.status == "void":
         raise Conflict(f"invoice {invoice.reference} is void")
-    return ledger.record_cash(
+    return cash.record_cash(
         session,
         actor=actor,
         payee=school_payee(invoice.school_id),

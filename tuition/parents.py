@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from market.db import get_db
 from market.money import format_vnd
 from market.ratelimit import count_attempt, forgive
-from payments.qrimage import qr_png
+from payments.qr.image import qr_png
 from tuition.invoices import PAYABLE, invoice_payload
 from tuition.models import Invoice, School, Student
 

@@ -8,7 +8,7 @@ from market.db import utcnow
 from market.errors import NotFound, ValidationFailed
 from market.identity import InvalidValue
 from market.users import User
-from payments.reference import new_reference
+from payments.qr.reference import new_reference
 from tuition.models import Exemption, FeePlan, FeePlanLine, Invoice, InvoiceLine, School, Student
 from tuition.rules import Reduction, invoice_lines, invoice_status, normalize_school_year
 

@@ -3,8 +3,8 @@
 from flask import Flask
 from flask_smorest import Api
 
-from market import people
-from payments.registry import registry
+from market import plugins
+from payments import domains
 from tuition import invoice_views, invoices, pages, schools, staff, views
 
 
@@ -13,10 +13,17 @@ def init_app(app: Flask, api: Api) -> None:
     api.register_blueprint(views.blp)
     api.register_blueprint(invoice_views.blp)
     pages.init_app(app)
-    app.extensions.setdefault("user_scopes", {})["school"] = schools.school_scope
-    people.register_bound_kind("school", column="school_id", records=staff.school_records)
-    registry.add_payee_query(invoices.HOLDERS)
-    registry.target_finders["HP"] = invoices.find_invoice
-    registry.target_appliers["invoice"] = invoices.apply_to_invoice
-    registry.assigners["invoice_reference"] = invoices.assign_invoice
-    registry.scopes["school_admin"] = invoices.school_admin_scope
+    plugins.plug_in(
+        app,
+        user_bindings={"school": schools.school_scope},
+        bound_kinds={"school": ("school_id", staff.school_records)},
+    )
+    domains.plug_in(
+        app,
+        holders=invoices.HOLDERS,
+        targets={
+            "HP": domains.TargetKind("invoice", invoices.find_invoice, invoices.apply_to_invoice)
+        },
+        assigners={"invoice_reference": invoices.assign_invoice},
+        scopes={"school_admin": invoices.school_admin_scope},
+    )

@@ -4,25 +4,22 @@ Pure: it knows receipts, not invoices; callers hand it a Receipt with every text
 
 import io
 from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
 
-import font_source_sans_pro
 from reportlab.lib.pagesizes import A5
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
+from market.fonts import PDF_NAMES, register_pdf_fonts
 from market.money import format_vnd
-from payments.placard import GREEN, INK, MUTED, PT_PER_MM, TINT, _register_pdf_fonts
+from payments.qr.placard import GREEN, INK, MUTED, PT_PER_MM, TINT
 from tuition.words import amount_in_words
 
 PAGE_W, PAGE_H = A5[0] / mm, A5[1] / mm
 MARGIN = 10.0
 INNER = PAGE_W - 2 * MARGIN
 LABEL_W = 24.0  # the label column of the student details
-FONTS = {"regular": "placard-regular", "bold": "placard-bold", "italic": "receipt-italic"}
+FONTS = PDF_NAMES
 METHODS = {"transfer": "Chuyển khoản", "cash": "Tiền mặt"}
 ROW_MAX, ROW_MIN = 5.5, 3.6  # table row heights in mm: roomy, and the least still legible
 RED = "#b3261e"
@@ -51,15 +48,8 @@ class Receipt:
     cancel_reason: str | None = None
 
 
-@cache
-def _register_fonts() -> None:
-    _register_pdf_fonts()
-    italic = Path(font_source_sans_pro.font_directory) / "SourceSansPro-It.ttf"
-    pdfmetrics.registerFont(TTFont(FONTS["italic"], str(italic)))
-
-
 def _width(text: str, weight: str, size: float) -> float:
-    _register_fonts()
+    register_pdf_fonts()
     return pdfmetrics.stringWidth(text, FONTS[weight], size * PT_PER_MM) / PT_PER_MM
 
 
@@ -273,7 +263,7 @@ def _draw_stamp(canvas: Canvas, shape: tuple) -> None:
 def render_receipt(receipt: Receipt) -> bytes:
     """The receipt as a one-page A5 portrait PDF."""
     shapes = layout(receipt)
-    _register_fonts()
+    register_pdf_fonts()
     buffer = io.BytesIO()
     canvas = Canvas(buffer, pagesize=A5, pageCompression=1, invariant=1)
     canvas.setTitle(f"Biên lai {receipt.number}")

@@ -6,10 +6,10 @@ from flask import Response, jsonify
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from market.clock import VIETNAM, business_date_of
 from market.exports import Column, to_csv, to_xlsx
 from market.users import User
-from payments.ingest import VIETNAM, business_date_of
-from payments.models import Payment
+from payments.ledger.models import Payment
 from tuition.invoices import receipt_for
 from tuition.models import FeePlan, Invoice, School, Student
 from tuition.receipt import Receipt as ReceiptDocument

@@ -4,7 +4,7 @@ from sqlalchemy import and_, false, literal_column, or_, select
 from sqlalchemy.orm import Session
 
 from market.users import User
-from payments.registry import CREDIT_ACCOUNT, CREDIT_BIN, Payee, Target, account_of
+from payments.domains import CREDIT_ACCOUNT, CREDIT_BIN, Payee, Target, account_of
 from vendors.models import Vendor
 from vendors.service import get_vendor
 

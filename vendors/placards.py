@@ -1,24 +1,23 @@
 """A vendor's QR codes: the static code and placard for the stall, one-off payment requests."""
 
 from datetime import timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from market.banks import bank_by_bin
+from market.clock import VIETNAM
 from market.db import bulk_insert, utcnow
 from market.errors import Conflict, Forbidden, NotFound
 from market.markets.models import Market
 from market.markets.service import check_market_access
 from market.users import User
-from payments import qr
-from payments.placard import Placard, render_pdf, render_png
-from payments.reference import new_reference
+from payments.qr import service as qr
+from payments.qr.placard import Placard, render_pdf, render_png
+from payments.qr.reference import new_reference
 from vendors.models import PlacardPrint, Vendor
 from vendors.service import get_vendor
 
-VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 REQUEST_PREFIX = "CH"  # chợ: a sale at a stall
 SERIAL_PREFIX = "PC"  # placard; the check character lets an inspector verify a serial
 

@@ -9,7 +9,7 @@ from market.db import get_session
 from market.fields import InputSchema
 from market.markets.service import get_market
 from market.openapi import file_formats
-from payments.schemas import PaymentRequestCreateSchema, PaymentRequestSchema
+from payments.qr.schemas import PaymentRequestCreateSchema, PaymentRequestSchema
 from vendors import placards, service
 
 blp = Blueprint("vendor_qr", __name__, url_prefix="/api/v1", description="Vendor QR codes")

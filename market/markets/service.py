@@ -1,6 +1,4 @@
-"""Market use cases. Vendor counts come from whichever domain registers a counter."""
-
-from collections.abc import Callable
+"""Market use cases. Vendor counts come from whichever domain plugs a counter in."""
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -8,25 +6,16 @@ from sqlalchemy.orm import Session
 from market.errors import Conflict, Forbidden, NotFound
 from market.markets.models import Market
 from market.pagination import Page, paginate
+from market.plugins import plugins
 from market.users import User
 
-# (session, market_ids) -> {market_id: {status: count}}; registered by the vendors domain.
-VendorCounter = Callable[[Session, list[int]], dict[int, dict[str, int]]]
-_vendor_counters: list[VendorCounter] = []
-
 READERS = ("admin", "market_manager", "vendor", "bank_staff")
-
-
-def register_vendor_counter(counter: VendorCounter) -> None:
-    """Let a domain report how many vendors of each status a market has."""
-    if counter not in _vendor_counters:
-        _vendor_counters.append(counter)
 
 
 def vendor_counts(session: Session, markets: list[Market]) -> dict[int, dict[str, int]]:
     """{market id: {status: count}} for markets."""
     counts: dict[int, dict[str, int]] = {m.id: {} for m in markets}
-    for counter in _vendor_counters:
+    for counter in plugins().vendor_counters:
         for market_id, by_status in counter(session, [m.id for m in markets]).items():
             counts[market_id].update(by_status)
     return counts

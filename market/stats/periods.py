@@ -1,11 +1,9 @@
 """Periods and comparisons for statistics: pure date arithmetic, growth and its wording."""
 
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
+from market.clock import VIETNAM
 from market.money import format_ratio
-
-VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 def shift_year(day: date, years: int = -1) -> date:

@@ -9,11 +9,12 @@ from sqlalchemy import func, select
 from demo.payments import OPEN_DAYS
 from demo.seed import PARENT_PHONE, seed
 from market import create_app
+from market.clock import business_date_of
 from market.db import get_db, utcnow
 from market.migrate import upgrade
-from payments.ingest import business_date_of
-from payments.models import BusinessDay, Payment, SettlementItem, UnsettledPayment
-from payments.settlement import close_business_day
+from payments.ledger.models import Payment
+from payments.settlement.models import BusinessDay, SettlementItem, UnsettledPayment
+from payments.settlement.service import close_business_day
 from tests.browser import live_server
 from tuition.models import Invoice, School, Student
 

@@ -10,10 +10,10 @@ from sqlalchemy import Column, inspect, text
 
 from market.db import Base, make_engine
 from market.migrate import alembic_config, upgrade
-from payments import ledger
-from payments.ingest import record_transfer
-from payments.providers.base import Transfer
-from payments.rollups import agrees
+from payments.ingest.providers.base import Transfer
+from payments.ingest.record import record_transfer
+from payments.ledger.reversal import reverse
+from payments.rollups.service import agrees
 from tests.factories import make_market, make_provider, make_user, make_vendor
 
 
@@ -93,7 +93,7 @@ def test_counters_are_refilled_when_their_shape_changes(request, database_url, t
             )[1]
             for n in range(40)
         ]
-        ledger.reverse(session, actor=admin, payment_id=ids[7], reason="wrong stall")
+        reverse(session, actor=admin, payment_id=ids[7], reason="wrong stall")
         counts = _counters(session)
         assert counts["payer_counts"] and counts["bank_months"]
     command.downgrade(alembic_config(url), "0006")

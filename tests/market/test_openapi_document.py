@@ -4,9 +4,9 @@ every error is a problem+json Problem, each provider format's notification body 
 import jsonschema_rs
 import pytest
 
-from payments.notification_schemas import NOTIFICATION_BODIES
-from payments.providers import ADAPTERS
-from tests.payments.test_providers import casso_body, generic_body, sepay_body
+from payments.ingest.providers import ADAPTERS
+from payments.ingest.schemas import NOTIFICATION_BODIES
+from tests.payments.ingest.providers.test_adapters import casso_body, generic_body, sepay_body
 
 PROBLEM = "application/problem+json"
 NOTIFY = "/api/v1/notifications/{provider}"

@@ -4,7 +4,7 @@ import pytest
 
 from market import words
 from market.users import ROLES
-from payments.models import REQUEST_STATUSES
+from payments.qr.models import REQUEST_STATUSES
 from tuition.models import INVOICE_STATUSES, SCHOOL_TYPES
 from vendors.rules import STATUSES as VENDOR_STATUSES
 

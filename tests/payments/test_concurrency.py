@@ -9,22 +9,19 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import create_engine, func, select, text
 
+from market.clock import VIETNAM
 from market.db import get_db
-from payments import rollups
-from payments.models import (
-    Notification,
-    Payment,
-    PaymentRequest,
-    Settlement,
-    SettlementItem,
-    UnsettledPayment,
-)
-from payments.qr import create_payment_request
+from payments.ingest.models import Notification
+from payments.ledger.models import Payment
+from payments.qr.models import PaymentRequest
+from payments.qr.service import create_payment_request
+from payments.rollups import service as rollups
+from payments.rollups.models import DayRollup
+from payments.settlement.models import Settlement, SettlementItem, UnsettledPayment
 from tests.browser import live_server
 from tests.factories import (
     bearer,
@@ -39,7 +36,6 @@ from tests.factories import (
 )
 
 SECRET = "s3cret-s3cret-s3cret"
-VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 NOW = datetime(2026, 11, 22, 9, 0, tzinfo=VIETNAM)  # the 21st and every day before it are over
 
 
@@ -274,9 +270,7 @@ def test_two_people_assigning_one_unmatched_payment_at_once_one_gets_409(served)
     with app.app_context(), get_db().session_scope() as session:
         assert session.scalars(select(UnsettledPayment.payment_id)).all() == [stray]
         counted = session.scalar(
-            select(func.sum(rollups.DayRollup.payment_count)).where(
-                rollups.DayRollup.payee_id == ids["vendor"]
-            )
+            select(func.sum(DayRollup.payment_count)).where(DayRollup.payee_id == ids["vendor"])
         )
         assert counted == 1 and rollups.agrees(session)
 

@@ -18,7 +18,8 @@ from queue import Empty, Queue
 from sqlalchemy import func, select
 
 from market.db import get_db
-from payments.models import Notification, Payment
+from payments.ingest.models import Notification
+from payments.ledger.models import Payment
 from tests.factories import generic_notification, make_market, make_provider, make_vendor
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -5,7 +5,6 @@ database), held against a plain Python model of who is owed what, and on which d
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -13,16 +12,21 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 from sqlalchemy import func, select
 
+from market.clock import VIETNAM
 from market.errors import AppError, Conflict, Unauthorized
-from payments import ledger, qr
-from payments.models import Payment, PaymentRequest, Settlement, SettlementItem, UnsettledPayment
-from payments.notifications import receive_notification
-from payments.registry import Payee
-from payments.settlement import close_business_day
+from payments.domains import Payee
+from payments.ingest.service import receive_notification
+from payments.ledger.assignment import assign
+from payments.ledger.cash import record_cash
+from payments.ledger.models import Payment
+from payments.ledger.reversal import reverse
+from payments.qr import service as qr
+from payments.qr.models import PaymentRequest
+from payments.settlement.models import Settlement, SettlementItem, UnsettledPayment
+from payments.settlement.service import close_business_day
 from tests.factories import generic_notification, make_market, make_provider, make_user, make_vendor
 
 SECRET = "s3cret-s3cret-s3cret"
-VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 FIRST_DAY = date(2026, 10, 1)
 SIGNED_AT = datetime(2026, 12, 1, tzinfo=UTC)  # every notification is signed and checked then
 CLOSE_AT = datetime(2027, 1, 1, tzinfo=UTC)  # every day's grace period is over
@@ -188,7 +192,7 @@ class Ledger(RuleBasedStateMachine):
     @rule(who=st.integers(0, 2), day=days, amount=amounts)
     def receive_cash(self, who, day, amount):
         vendor = self.vendors[who]
-        payment = ledger.record_cash(
+        payment = record_cash(
             self.session,
             actor=self.admin,
             payee=Payee("vendor", vendor.id),
@@ -235,7 +239,7 @@ class Ledger(RuleBasedStateMachine):
         entry = self.entries[pid]
         when = at(max(day, (entry.day - FIRST_DAY).days), hour)
         try:
-            reversal = ledger.reverse(
+            reversal = reverse(
                 self.session, actor=self.admin, payment_id=pid, reason="test", now=when
             )
         except AppError as error:
@@ -265,7 +269,7 @@ class Ledger(RuleBasedStateMachine):
         pid = ids[pick % len(ids)]
         entry, vendor = self.entries[pid], self.vendors[who]
         try:
-            ledger.assign(
+            assign(
                 self.session,
                 actor=self.admin,
                 field="vendor_id",

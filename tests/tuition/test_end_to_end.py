@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 from PIL import Image
 from sqlalchemy import select
 
-from payments.vietqr import parse
+from payments.qr.vietqr import parse
 from tests.factories import bearer, generic_notification, make_provider, make_user
 from tuition.models import Receipt, School
 

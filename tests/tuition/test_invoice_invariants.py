@@ -11,9 +11,10 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_stat
 from sqlalchemy import select
 
 from market.errors import AppError
-from payments import ledger
-from payments.models import Payment
-from payments.notifications import receive_notification
+from payments.ingest.service import receive_notification
+from payments.ledger.assignment import assign
+from payments.ledger.models import Payment
+from payments.ledger.reversal import reverse
 from tests.factories import generic_notification, make_provider, make_school, make_user
 from tuition import invoices, plans
 from tuition.models import Invoice, Receipt, Student
@@ -216,9 +217,7 @@ class Invoices(RuleBasedStateMachine):
         if payment_id is None:
             return
         _, error = self._attempt(
-            lambda: ledger.reverse(
-                self.session, actor=self.admin, payment_id=payment_id, reason="nhầm"
-            )
+            lambda: reverse(self.session, actor=self.admin, payment_id=payment_id, reason="nhầm")
         )
         money = self.money[payment_id]
         if money.reversed:
@@ -254,7 +253,7 @@ class Invoices(RuleBasedStateMachine):
         if payment_id is None or reference is None:
             return
         _, error = self._attempt(
-            lambda: ledger.assign(
+            lambda: assign(
                 self.session,
                 actor=self.admin,
                 payment_id=payment_id,

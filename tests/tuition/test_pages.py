@@ -10,7 +10,7 @@ from PIL import Image
 
 from market.db import get_db
 from market.migrate import upgrade
-from payments.vietqr import parse
+from payments.qr.vietqr import parse
 from tests.browser import live_server, phone_page, screenshot
 from tests.factories import make_school, make_user
 

@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import create_engine, select, text
 
 from market.db import get_db
-from payments.models import Payment
+from payments.ledger.models import Payment
 from tests.browser import live_server
 from tests.factories import generic_notification, make_provider, make_school, make_user
 from tuition.models import Invoice, Receipt

@@ -7,7 +7,7 @@ import pypdfium2
 import pytest
 from reportlab.pdfbase import pdfmetrics
 
-from payments.placard import PT_PER_MM
+from payments.qr.placard import PT_PER_MM
 from tuition.receipt import (
     FONTS,
     PAGE_H,

@@ -2,16 +2,17 @@
 
 import io
 from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 import zxingcpp
 from PIL import Image
 from sqlalchemy import func, select
 
-from payments.models import Payment, PaymentRequest
-from payments.reference import find_references, is_valid_reference
-from payments.vietqr import parse
+from market.clock import VIETNAM
+from payments.ledger.models import Payment
+from payments.qr.models import PaymentRequest
+from payments.qr.reference import find_references, is_valid_reference
+from payments.qr.vietqr import parse
 from tests.factories import (
     bearer,
     generic_notification,
@@ -106,7 +107,6 @@ def test_unknown_fields_and_other_vendors_are_refused(client, session, vendor, h
     assert create(client, vendor, bank, amount=1000).status_code == 403
 
 
-VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 SECRET = "s3cret-s3cret-s3cret"
 SALE = datetime(2026, 11, 20, 9, 0, tzinfo=VIETNAM)  # when the vendor charges the amount
 

@@ -7,9 +7,9 @@ import zxingcpp
 from PIL import Image
 from sqlalchemy import func, select
 
-from payments.vietqr import parse
+from payments.qr.vietqr import parse
 from tests.factories import bearer, make_market, make_school, make_user, make_vendor
-from tests.payments.test_placard import pdf_pages
+from tests.payments.qr.test_placard import pdf_pages
 from vendors.models import PlacardPrint
 
 

@@ -5,10 +5,11 @@ from datetime import UTC, date, datetime
 import pytest
 
 from market.stats.periods import business_today
-from payments import ledger
-from payments.ingest import record_transfer
-from payments.providers.base import Transfer
-from payments.rollups import agrees
+from payments.ingest.providers.base import Transfer
+from payments.ingest.record import record_transfer
+from payments.ledger.cash import record_cash
+from payments.ledger.reversal import reverse
+from payments.rollups.service import agrees
 from tests.factories import bearer, make_market, make_provider, make_school, make_user, make_vendor
 
 A, B = "CHO-A", "CHO-B"
@@ -65,7 +66,7 @@ def history(session):
     pay(vendors["v3"], "2025-11-15", 60_000, "P2", bank="971005", via=wallet)
     wrong = pay(vendors["v4"], "2025-11-16", 900_000, "P9")
     pay(vendors["v4"], "2025-11-30", 20_000, "P3")
-    ledger.reverse(session, actor=admin, payment_id=wrong, reason="nhầm")
+    reverse(session, actor=admin, payment_id=wrong, reason="nhầm")
     return vendors, admin
 
 
@@ -145,7 +146,7 @@ def test_filters_and_the_onboarding_funnel(client, session, history):
 
 
 def test_tuition_billed_collected_and_cashless_share(client, session, history):
-    from payments.reference import new_reference
+    from payments.qr.reference import new_reference
     from tuition.invoices import _target, school_payee
     from tuition.models import FeePlan, Invoice, Student
 
@@ -186,7 +187,7 @@ def test_tuition_billed_collected_and_cashless_share(client, session, history):
         session.add(invoice)
         invoices.append(invoice)
     session.flush()
-    ledger.record_cash(
+    record_cash(
         session,
         actor=admin,
         payee=school_payee(school.id),
@@ -203,7 +204,7 @@ def test_tuition_billed_collected_and_cashless_share(client, session, history):
     )
     from sqlalchemy import select
 
-    from payments.models import Provider
+    from payments.ingest.models import Provider
 
     provider = session.scalars(select(Provider)).first()
     record_transfer(
@@ -231,7 +232,7 @@ def test_the_maintained_rollups_agree_with_a_rebuild(session, history):
 def test_someone_who_pays_a_stall_and_a_school_counts_once_as_a_payer(client, session, history):
     from sqlalchemy import select
 
-    from payments.models import Provider
+    from payments.ingest.models import Provider
 
     school = make_school(session, code="THCS-P")
     transfer = Transfer(

@@ -11,10 +11,10 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from market.stats.periods import VIETNAM, next_month, previous_year, shift_year
-from payments import ledger
-from payments.ingest import record_transfer
-from payments.providers.base import Transfer
-from payments.reference import new_reference
+from payments.ingest.providers.base import Transfer
+from payments.ingest.record import record_transfer
+from payments.ledger.reversal import reverse
+from payments.qr.reference import new_reference
 from tests.factories import bearer, make_market, make_provider, make_school, make_user, make_vendor
 from tuition.models import FeePlan, Invoice, Student
 
@@ -172,7 +172,7 @@ def test_adoption_figures_equal_a_model_of_the_payments_made(client, session, ma
         ]
         gone = {n for n in reversed_picks if n < len(ids)}
         for n in gone:
-            ledger.reverse(session, actor=admin, payment_id=ids[n], reason="nhầm")
+            reverse(session, actor=admin, payment_id=ids[n], reason="nhầm")
         model = Model([p for n, p in enumerate(made) if n not in gone])
         _check(client, bearer(make_user(session, "bank_staff")[1]), model, made)
     finally:

@@ -19,7 +19,7 @@ ENDPOINTS = [
 def personal_values(session) -> set[str]:
     from sqlalchemy import select
 
-    from payments.models import Payment
+    from payments.ledger.models import Payment
     from vendors.models import Vendor
 
     found = set()

@@ -1,0 +1,1 @@
+"""Ingest: provider adapters, notifications in, matching, recording a transfer."""

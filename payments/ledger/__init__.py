@@ -1,0 +1,1 @@
+"""The ledger: payments, writing them, assignment, reversal, cash."""

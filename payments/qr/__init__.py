@@ -1,0 +1,1 @@
+"""The QR side: the VietQR codec, reference codes, images, placards, payment requests."""

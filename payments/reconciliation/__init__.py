@@ -1,0 +1,1 @@
+"""Reconciliation: a provider's statement held against the ledger."""

@@ -1,0 +1,1 @@
+"""Statistics rollups: kept as payments are written, rebuilt from the ledger."""

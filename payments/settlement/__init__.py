@@ -1,0 +1,1 @@
+"""Settlement: business days closed into per-payee settlements."""
