@@ -43,6 +43,18 @@ def dynamic_payload(
         raise ValidationFailed.on(field, exc.message) from exc
 
 
+def _free_reference(session: Session, prefix: str) -> str:
+    """A new reference no payment request holds yet (a clash is one in billions: a few tries)."""
+    for _attempt in range(5):
+        reference = new_reference(prefix)
+        taken = session.execute(
+            select(PaymentRequest.id).where(PaymentRequest.reference == reference)
+        ).first()
+        if not taken:
+            break
+    return reference
+
+
 def create_payment_request(
     session: Session,
     *,
@@ -59,13 +71,7 @@ def create_payment_request(
 ) -> PaymentRequest:
     """A one-off QR for amount, payable to the payee's account from now until it expires."""
     now = now or utcnow()
-    for _attempt in range(5):
-        reference = new_reference(prefix)
-        taken = session.execute(
-            select(PaymentRequest.id).where(PaymentRequest.reference == reference)
-        ).first()
-        if not taken:
-            break
+    reference = _free_reference(session, prefix)
     payload = dynamic_payload(
         bank_bin=bank_bin,
         account_number=account_number,

@@ -65,25 +65,11 @@ def reconcile(
     recorded: dict[str, LedgerEntry] = {}
     for entry in ledger:
         recorded.setdefault(entry.provider_txn_id, entry)
-    elsewhere = elsewhere or {}
     findings: list[Finding] = []
     seen: set[str] = set()
     for line in lines:
         txn_id = line.transfer.provider_txn_id
-        entry = recorded.get(txn_id)
-        key = transfer_key(line.transfer)
-        if txn_id in seen:
-            bucket = DUPLICATE
-        elif entry is None and key in elsewhere:
-            entry = elsewhere[key]
-            same = entry.amount == line.transfer.amount
-            bucket = MATCHED_OTHER_PROVIDER if same else AMOUNT_MISMATCH
-        elif entry is None:
-            bucket = MISSING_IN_LEDGER
-        elif entry.amount == line.transfer.amount:
-            bucket = MATCHED
-        else:
-            bucket = AMOUNT_MISMATCH
+        bucket, entry = _bucket(line, recorded.get(txn_id), elsewhere or {}, txn_id in seen)
         seen.add(txn_id)
         findings.append(
             Finding(
@@ -96,15 +82,36 @@ def reconcile(
                 transfer=line.transfer,
             )
         )
-    # A second ledger entry for one transaction id (the database forbids it) is not matched by
-    # the statement line the first one took, so it is reported rather than silently dropped.
+    return findings + _missing_in_statement(ledger, recorded, seen)
+
+
+def _bucket(
+    line: StatementLine, entry: LedgerEntry | None, elsewhere: dict, repeated: bool
+) -> tuple[str, LedgerEntry | None]:
+    """The bucket of one statement line, and the ledger entry it was held against."""
+    if repeated:
+        return DUPLICATE, entry
+    if entry is None and (other := elsewhere.get(transfer_key(line.transfer))) is not None:
+        same = other.amount == line.transfer.amount
+        return (MATCHED_OTHER_PROVIDER if same else AMOUNT_MISMATCH), other
+    if entry is None:
+        return MISSING_IN_LEDGER, None
+    return (MATCHED if entry.amount == line.transfer.amount else AMOUNT_MISMATCH), entry
+
+
+def _missing_in_statement(
+    ledger: list[LedgerEntry], recorded: dict[str, LedgerEntry], seen: set[str]
+) -> list[Finding]:
+    """Ledger entries no statement line took, by time. A second ledger entry for one
+    transaction id (the database forbids it) is not matched by the statement line the first
+    one took, so it is reported rather than silently dropped."""
     absent = [
         entry
         for entry in ledger
         if entry.provider_txn_id not in seen or recorded[entry.provider_txn_id] is not entry
     ]
     absent.sort(key=lambda entry: (entry.occurred_at, entry.payment_id))
-    findings.extend(
+    return [
         Finding(
             bucket=MISSING_IN_STATEMENT,
             provider_txn_id=entry.provider_txn_id,
@@ -115,8 +122,7 @@ def reconcile(
             transfer=None,
         )
         for entry in absent
-    )
-    return findings
+    ]
 
 
 def statement_period(lines: list[StatementLine]) -> tuple[datetime, datetime] | None:

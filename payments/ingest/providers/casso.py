@@ -16,24 +16,28 @@ from payments.ingest.providers.base import (
     SignatureError,
     StatementLine,
     Transfer,
+    check_fresh,
+    hmac_hex,
+    lower_headers,
+    require_secret,
+    same_digest,
+    signed_header,
+)
+from payments.ingest.providers.fields import (
     account,
     amount,
     bank_reference,
-    check_fresh,
-    hmac_hex,
     known_bin,
     load_object,
-    lower_headers,
     optional_account,
     optional_text,
-    require_secret,
     required,
-    same_digest,
-    signed_header,
-    statement,
     text,
     transaction_id,
     vietnam_time,
+)
+from payments.ingest.providers.statements import (
+    statement,
 )
 
 SIGNATURE_HEADER = "X-Casso-Signature"

@@ -10,23 +10,27 @@ from payments.ingest.providers.base import (
     SignatureError,
     StatementLine,
     Transfer,
+    check_fresh,
+    hmac_hex,
+    lower_headers,
+    require_secret,
+    same_digest,
+    signed_header,
+)
+from payments.ingest.providers.fields import (
     account,
     amount,
     aware_time,
     bank_reference,
-    check_fresh,
-    hmac_hex,
     load_object,
-    lower_headers,
     optional_account,
     optional_text,
-    require_secret,
     required,
-    same_digest,
-    signed_header,
-    statement,
     text,
     transaction_id,
+)
+from payments.ingest.providers.statements import (
+    statement,
 )
 
 SIGNATURE_HEADER = "X-Signature"

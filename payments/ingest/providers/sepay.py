@@ -11,22 +11,26 @@ from payments.ingest.providers.base import (
     SignatureError,
     StatementLine,
     Transfer,
+    check_fresh,
+    hmac_hex,
+    lower_headers,
+    require_secret,
+    same_digest,
+    unix_time,
+)
+from payments.ingest.providers.fields import (
     account,
     amount,
     bank_reference,
-    check_fresh,
-    hmac_hex,
     known_bin,
     load_object,
-    lower_headers,
-    require_secret,
     required,
-    same_digest,
-    statement,
     text,
     transaction_id,
-    unix_time,
     vietnam_time,
+)
+from payments.ingest.providers.statements import (
+    statement,
 )
 
 TOLERANCE_SECONDS = 300
