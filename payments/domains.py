@@ -69,6 +69,19 @@ ScopeFilter = Callable[[User, ColumnElement, ColumnElement], ColumnElement | Non
 
 
 @dataclass(frozen=True)
+class Choice:
+    """One thing a person can assign an unmatched payment to, as the assign screen lists it."""
+
+    value: str  # what the assigner of the same field takes: a vendor id, an invoice reference
+    label: str  # what the person recognises: a name, a student and class
+    detail: str = ""  # a second line: the stall and market, the amount due
+
+
+# (session, user, text typed) -> at most `limit` choices within what the user may assign to
+Search = Callable[[Session, User, str, int], list[Choice]]
+
+
+@dataclass(frozen=True)
 class TargetKind:
     """A kind of target, found by the prefix of its reference codes."""
 
@@ -85,6 +98,7 @@ class Hub:
     payee_queries: list[Select] = field(default_factory=list)
     targets: dict[str, TargetKind] = field(default_factory=dict)  # by reference prefix
     assigners: dict[str, Assigner] = field(default_factory=dict)  # by request field name
+    searches: dict[str, Search] = field(default_factory=dict)  # by the same field name
     scopes: dict[str, ScopeFilter] = field(default_factory=dict)  # by role
     # name -> (when read, configuration): providers as the notification path needs them
     provider_configs: dict = field(default_factory=dict)
@@ -135,9 +149,10 @@ def plug_in(
     targets: dict[str, TargetKind] | None = None,
     assigners: dict[str, Assigner] | None = None,
     scopes: dict[str, ScopeFilter] | None = None,
+    searches: dict[str, Search] | None = None,
 ) -> None:
     """Let a domain say who holds a credited account, which references it resolves, how a
-    person assigns a payment to it, and which payees each of its roles sees."""
+    person finds and assigns a payment to it, and which payees each of its roles sees."""
     hub: Hub = app.extensions["payments"]
     if holders is not None:
         hub.payee_queries.append(holders)
@@ -145,6 +160,7 @@ def plug_in(
     hub.targets.update(targets or {})
     hub.assigners.update(assigners or {})
     hub.scopes.update(scopes or {})
+    hub.searches.update(searches or {})
 
 
 def hub_of(session: Session) -> Hub:
