@@ -120,6 +120,8 @@ ACCESS = {
     ("POST", "/api/v1/fee-plans/<int:plan_id>/issue"): SCHOOL_STAFF,
     ("POST", "/api/v1/fee-plans/<int:plan_id>/reissue"): SCHOOL_STAFF,
     ("POST", "/api/v1/students/<int:student_id>/exemptions"): SCHOOL_STAFF,
+    ("GET", "/api/v1/schools/<code>/students"): SCHOOL_STAFF,
+    ("GET", "/api/v1/students/<int:student_id>"): SCHOOL_STAFF,
     ("GET", "/api/v1/invoices"): SCHOOL_STAFF,
     ("GET", "/api/v1/invoices/<reference>"): SCHOOL_STAFF,
     ("GET", "/api/v1/invoices/<reference>/qr.png"): SCHOOL_STAFF,
