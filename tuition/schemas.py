@@ -120,6 +120,7 @@ class InvoiceQuerySchema(ListQuerySchema):
     school = fields.String(validate=validate.Length(max=30))
     class_name = fields.String(data_key="class", validate=validate.Length(max=10))
     status = fields.String(validate=validate.OneOf(INVOICE_STATUSES))
+    plan_id = fields.Integer(data_key="plan", validate=validate.Range(min=1, max=2**63 - 1))
 
 
 class InvoiceSchema(Schema):
@@ -261,3 +262,7 @@ class StudentDetailSchema(StudentSchema):
 
     def _exemptions(self, student) -> list:
         return ExemptionSchema(many=True).dump(student.exemptions)
+
+
+class ClassQuerySchema(InputSchema):
+    class_name = fields.String(data_key="class", required=True, validate=validate.Length(max=12))

@@ -16,6 +16,7 @@ PUBLIC = None  # anyone, signed in or not
 STAFF = frozenset({"admin", "market_manager", "school_admin", "bank_staff"})
 ADMIN = frozenset({"admin"})
 FIGURES = frozenset({"admin", "bank_staff"})
+SCHOOL = frozenset({"admin", "school_admin"})
 VISITOR = "signed out"
 
 PAGES = {
@@ -35,6 +36,26 @@ PAGES = {
     ("GET", "/users/<int:user_id>"): ADMIN,
     ("POST", "/users/<int:user_id>/password-reset"): ADMIN,
     ("POST", "/users/<int:user_id>/deactivate"): ADMIN,
+    ("GET", "/schools/<code>"): SCHOOL,
+    ("GET", "/schools/<code>/students/import"): SCHOOL,
+    ("POST", "/schools/<code>/students/import"): SCHOOL,
+    ("POST", "/schools/<code>/students/import/confirm"): SCHOOL,
+    ("GET", "/students/<int:student_id>"): SCHOOL,
+    ("POST", "/students/<int:student_id>/exemptions"): SCHOOL,
+    ("POST", "/students/<int:student_id>/exemptions/<int:exemption_id>/end"): SCHOOL,
+    ("GET", "/schools/<code>/fee-plans"): SCHOOL,
+    ("GET", "/schools/<code>/fee-plans/new"): SCHOOL,
+    ("POST", "/schools/<code>/fee-plans"): SCHOOL,
+    ("GET", "/fee-plans/<int:plan_id>"): SCHOOL,
+    ("GET", "/fee-plans/<int:plan_id>/edit"): SCHOOL,
+    ("POST", "/fee-plans/<int:plan_id>"): SCHOOL,
+    ("POST", "/fee-plans/<int:plan_id>/issue"): SCHOOL,
+    ("POST", "/fee-plans/<int:plan_id>/reissue"): SCHOOL,
+    ("GET", "/invoices"): SCHOOL,
+    ("GET", "/invoices/<reference>"): SCHOOL,
+    ("POST", "/invoices/<reference>/cash"): SCHOOL,
+    ("POST", "/invoices/<reference>/void"): SCHOOL,
+    ("GET", "/schools/<code>/outstanding"): SCHOOL,
 }
 # Writes that need no form token, and why.
 WITHOUT_FORM_TOKEN = {
@@ -75,7 +96,10 @@ def people(session):
     }
     users = {role: make_user(session, role, **scope.get(role, {}))[0] for role in ROLES}
     users[VISITOR] = None
-    return users, {"user_id": make_user(session, "bank_staff")[0].id, "reference": "HPNOSUCH1"}
+    values = {"user_id": make_user(session, "bank_staff")[0].id, "reference": "HPNOSUCH1"}
+    # The school's pages: its code; a student, plan and exemption that are not there (404).
+    values |= {"code": school.code, "student_id": 0, "plan_id": 0, "exemption_id": 0}
+    return users, values
 
 
 def _path(rule: str, values: dict) -> str:
