@@ -42,6 +42,8 @@ PAGES = {
     ("GET", "/markets/<market_code>/import"): BOARD,
     ("POST", "/markets/<market_code>/import"): BOARD,
     ("POST", "/markets/<market_code>/import/confirm"): BOARD,
+    ("GET", "/schools"): ADMIN,
+    ("POST", "/schools"): ADMIN,
 }
 # Writes that need no form token, and why.
 WITHOUT_FORM_TOKEN = {
