@@ -123,11 +123,11 @@ SENTENCES: tuple[tuple[str, str], ...] = (
     (r"bank is required", "Điền ngân hàng: tên viết tắt (ví dụ VCB, Agribank) hoặc mã BIN 6 số."),
     (
         r"(\d+) is not a NAPAS BIN",
-        "{0} không phải mã BIN ngân hàng. Ghi tên viết tắt của ngân hàng hoặc mã BIN 6 số đúng.",
+        "Mã {0} không phải mã BIN ngân hàng. Ghi tên viết tắt của ngân hàng hoặc mã BIN 6 số đúng.",
     ),
     (
         r"'(.*)' names more than one bank.*",
-        "“{0}” có thể là nhiều ngân hàng. Ghi mã BIN 6 số của ngân hàng.",
+        "Tên “{0}” có thể chỉ nhiều ngân hàng. Ghi mã BIN 6 số của ngân hàng.",
     ),
     (
         r"unknown bank '(.*)'.*",
