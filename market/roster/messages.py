@@ -84,9 +84,13 @@ SENTENCES: tuple[tuple[str, str], ...] = (
     ),
     # a row
     (
-        r"(stall|student code) (\S+) is already on row (\d+)",
-        "Mã {1} đã có ở dòng {2} với thông tin khác. Mỗi sạp chỉ ghi một dòng: xóa hoặc sửa "
+        r"stall (\S+) is already on row (\d+)",
+        "Sạp {0} đã có ở dòng {1} với thông tin khác. Mỗi sạp chỉ ghi một dòng: xóa hoặc sửa "
         "một trong hai dòng.",
+    ),
+    (
+        r"student code (\S+) is already on row (\d+)",
+        "Mã học sinh {0} đã có ở dòng {1} với thông tin khác. Xóa hoặc sửa một trong hai dòng.",
     ),
     (
         r"stall (\S+) is held by another vendor \(id (\d+)\)",

@@ -138,14 +138,15 @@ def test_the_preview_counts_the_roster_and_explains_every_row_error_in_vietnames
     text = text_of(preview)
     errors = [r for r in EXPECTED if not r["valid"]]
     assert (
-        f"Số dòng đã đọc {len(EXPECTED)} Tiểu thương mới sẽ thêm {len(EXPECTED) - len(errors)} "
+        f"Tệp vendors_cho_vinh_long.csv Số dòng đã đọc {len(EXPECTED)} "
+        f"Tiểu thương mới sẽ thêm {len(EXPECTED) - len(errors)} "
         f"Tiểu thương sẽ cập nhật 0 Không thay đổi 0 Dòng lỗi (sẽ bỏ qua) {len(errors)}"
     ) in text
     for row in errors:
         assert f"Dòng {row['sheet_row']} " in text, row
     assert "Dòng 42 F – Ngân hàng Không nhận ra ngân hàng" in text
     assert "Dòng 6 C – Số điện thoại Số điện thoại phải là số di động 10 chữ số" in text
-    assert "Dòng 222 A – Sạp Mã" in text and "đã có ở dòng" in text
+    assert "Dòng 222 A – Sạp Sạp B-138" in text and "đã có ở dòng" in text
     assert "Giá trị này không hợp lệ" not in text  # every message has its sentence
     assert vendors_of(session, market) == 0  # a preview writes no vendor
 

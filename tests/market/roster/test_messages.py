@@ -68,7 +68,7 @@ def test_each_file_error_reads_as_a_vietnamese_sentence(data, filename):
 
 def test_the_sentences_fill_in_what_the_message_names():
     assert explain("stall B-7 is already on row 12") == (
-        "Mã B-7 đã có ở dòng 12 với thông tin khác. Mỗi sạp chỉ ghi một dòng: xóa hoặc sửa "
+        "Sạp B-7 đã có ở dòng 12 với thông tin khác. Mỗi sạp chỉ ghi một dòng: xóa hoặc sửa "
         "một trong hai dòng."
     )
     assert "Sạp, Họ và tên" in explain("missing columns: stall (Sạp), full_name (Họ và tên)")

@@ -1,0 +1,117 @@
+"""A market manager's roster day in Chromium, at a phone's 390 px and an office PC's 1366 px:
+upload the board's messy roster, read its row errors, confirm with activation, then find a
+vendor by typing her name without accents. Every screen passes axe-core and lands in
+build/screenshots/."""
+
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from market.db import get_db
+from market.markets.service import get_market
+from market.migrate import upgrade
+from market.users import create_user
+from tests.browser import WIDTHS, check_screen, live_server, screen_page
+from tests.factories import make_market
+from vendors.service import register_vendor
+
+PASSWORD = "mat-khau-dai-1"
+ROSTER = Path(__file__).resolve().parent.parent / "data" / "fixtures" / "vendors_cho_vinh_long.csv"
+CODES = {"phone": "CHO-VINHLONG", "desktop": "CHO-PHUOCHAU"}
+NAMES = {"CHO-VINHLONG": "Chợ Vĩnh Long", "CHO-PHUOCHAU": "Chợ Phước Hậu"}
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    """A live app on its own database: a market and its manager for each screen width."""
+    from market import create_app
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('board') / 'board.db'}"
+    upgrade(url)
+    app = create_app({"TESTING": True, "SECRET_KEY": "board", "DATABASE_URL": url})
+    with app.app_context(), get_db().session_scope() as session:
+        for width, code in CODES.items():
+            market = make_market(session, code=code, name=NAMES[code])
+            create_user(
+                session,
+                username=f"bql.{width}",
+                role="market_manager",
+                market_id=market.id,
+                password=PASSWORD,
+            )
+    with live_server(app) as base:
+        yield app, base
+    app.extensions["db"].engine.dispose()
+
+
+def register_hoa(app, width: str) -> None:
+    """Someone registers Nguyễn Thị Hoa by the API's service, her name in decomposed Unicode."""
+    from market.users import User
+
+    with app.app_context(), get_db().session_scope() as session:
+        manager = session.query(User).filter_by(username=f"bql.{width}").one()
+        details = {
+            "stall": "H-001",
+            "full_name": unicodedata.normalize("NFD", "Nguyễn Thị Hoa"),
+            "phone": "0912000111",
+            "bank": "VCB",
+            "account_number": "0071000999888",
+        }
+        market = get_market(session, CODES[width])
+        register_vendor(session, actor=manager, market=market, details=details)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_a_manager_imports_the_roster_and_finds_a_vendor_without_accents(served, width):
+    app, base = served
+    code = CODES[width]
+    with screen_page(width) as page:
+        page.goto(f"{base}/login")
+        page.fill("#username", f"bql.{width}")
+        page.fill("#password", PASSWORD)
+        page.click("form button[type=submit]")
+        page.wait_for_url(f"**/markets/{code}")
+        assert "Không có tiểu thương nào" in page.locator("#vendor-results").inner_text()
+        check_screen(page, f"{width}-board-market-empty")
+
+        page.get_by_role("link", name="Nhập danh sách").click()
+        page.wait_for_url(f"**/markets/{code}/import")
+        check_screen(page, f"{width}-board-import")
+        page.set_input_files(
+            "#file", {"name": "ds.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4"}
+        )
+        page.get_by_role("button", name="Xem trước").click()
+        page.wait_for_selector(".error-summary")
+        assert "Chỉ nhận tệp CSV hoặc Excel" in page.locator("#file-error").inner_text()
+        check_screen(page, f"{width}-board-import-wrong-file")
+
+        page.set_input_files("#file", str(ROSTER))
+        page.get_by_role("button", name="Xem trước").click()
+        page.wait_for_selector("#row-errors")
+        counts = page.locator("#preview-counts").inner_text()
+        assert "221" in counts and "188" in counts
+        errors = page.locator("#row-errors").inner_text()
+        assert "Dòng 42" in errors and "Không nhận ra ngân hàng" in errors
+        assert "Dòng 222" in errors and "đã có ở dòng" in errors
+        check_screen(page, f"{width}-board-import-preview")
+
+        page.get_by_label("Kích hoạt luôn").check()
+        page.get_by_role("button", name="Nhập danh sách").click()
+        page.wait_for_url(f"**/markets/{code}")
+        flash = page.locator(".flash").inner_text()
+        assert "188 tiểu thương mới" in flash and "đã kích hoạt" in flash
+        assert "Đang hoạt động\n188" in page.locator(".facts").inner_text()
+        check_screen(page, f"{width}-board-market-imported")
+
+        register_hoa(app, width)
+        page.reload()
+        page.evaluate("window.stillTheSamePage = true")
+        page.fill("#q", "nguyen thi hoa")
+        page.wait_for_url("**q=nguyen+thi+hoa**")
+        results = page.locator("#vendor-results")
+        results.get_by_role("link", name="Nguyễn Thị Hoa").wait_for()
+        assert "1 tiểu thương" in results.inner_text() and "H-001" in results.inner_text()
+        assert "Vietcombank" in results.inner_text()
+        assert page.evaluate("window.stillTheSamePage"), "search as you type reloaded the page"
+        check_screen(page, f"{width}-board-market-search")
