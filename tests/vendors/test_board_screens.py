@@ -101,7 +101,7 @@ def test_a_manager_imports_the_roster_and_finds_a_vendor_without_accents(served,
         page.wait_for_url(f"**/markets/{code}")
         flash = page.locator(".flash").inner_text()
         assert "188 tiểu thương mới" in flash and "đã kích hoạt" in flash
-        assert "Đang hoạt động\n188" in page.locator(".facts").inner_text()
+        assert "Đang hoạt động\n188" in page.locator(".counts-by-status").inner_text()
         check_screen(page, f"{width}-board-market-imported")
 
         register_hoa(app, width)
