@@ -13,7 +13,7 @@ from market.markets.service import get_market
 from market.migrate import upgrade
 from market.users import create_user
 from tests.browser import WIDTHS, check_screen, live_server, screen_page
-from tests.factories import make_market
+from tests.factories import make_market, make_school
 from vendors.service import register_vendor
 
 PASSWORD = "mat-khau-dai-1"
@@ -31,6 +31,8 @@ def served(tmp_path_factory):
     upgrade(url)
     app = create_app({"TESTING": True, "SECRET_KEY": "board", "DATABASE_URL": url})
     with app.app_context(), get_db().session_scope() as session:
+        create_user(session, username="banbql", role="admin", password=PASSWORD)
+        make_school(session, code="THCS-LEQUYDON", name="Trường THCS Lê Quý Đôn")
         for width, code in CODES.items():
             market = make_market(session, code=code, name=NAMES[code])
             create_user(
@@ -43,6 +45,14 @@ def served(tmp_path_factory):
     with live_server(app) as base:
         yield app, base
     app.extensions["db"].engine.dispose()
+
+
+def sign_in(page, base: str, username: str) -> None:
+    page.goto(f"{base}/login")
+    page.fill("#username", username)
+    page.fill("#password", PASSWORD)
+    page.click("form button[type=submit]")
+    page.wait_for_load_state()
 
 
 def register_hoa(app, width: str) -> None:
@@ -67,10 +77,7 @@ def test_a_manager_imports_the_roster_and_finds_a_vendor_without_accents(served,
     app, base = served
     code = CODES[width]
     with screen_page(width) as page:
-        page.goto(f"{base}/login")
-        page.fill("#username", f"bql.{width}")
-        page.fill("#password", PASSWORD)
-        page.click("form button[type=submit]")
+        sign_in(page, base, f"bql.{width}")
         page.wait_for_url(f"**/markets/{code}")
         assert "Không có tiểu thương nào" in page.locator("#vendor-results").inner_text()
         check_screen(page, f"{width}-board-market-empty")
@@ -115,3 +122,35 @@ def test_a_manager_imports_the_roster_and_finds_a_vendor_without_accents(served,
         assert "Vietcombank" in results.inner_text()
         assert page.evaluate("window.stillTheSamePage"), "search as you type reloaded the page"
         check_screen(page, f"{width}-board-market-search")
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_an_admin_sees_the_markets_and_schools_and_adds_one_of_each(served, width):
+    _app, base = served
+    with screen_page(width) as page:
+        sign_in(page, base, "banbql")
+        page.goto(f"{base}/markets")
+        assert "Chợ Vĩnh Long" in page.locator("table.rows").inner_text()
+        check_screen(page, f"{width}-board-markets")
+        page.fill("#code", "chợ mới")
+        page.fill("#name", "Chợ Cái Vồn")
+        page.get_by_role("button", name="Thêm chợ").last.click()
+        page.wait_for_selector(".error-summary")
+        assert "Mã gồm 2 đến 30 chữ in hoa" in page.locator("#code-error").inner_text()
+        check_screen(page, f"{width}-board-markets-errors")
+        page.fill("#code", f"CHO-CAIVON-{width.upper()}")
+        page.get_by_role("button", name="Thêm chợ").last.click()
+        page.wait_for_selector(".flash")
+        assert "Đã thêm Chợ Cái Vồn" in page.locator(".flash").inner_text()
+
+        page.goto(f"{base}/schools")
+        assert "Trường THCS Lê Quý Đôn" in page.locator("table.rows").inner_text()
+        page.fill("#code", f"TH-PHUOCHAU-{width.upper()}")
+        page.fill("#name", "Trường Tiểu học Phước Hậu")
+        page.get_by_role("radio", name="Công lập", exact=True).check()
+        page.select_option("#bank", "970436")
+        page.fill("#account_number", "0071000123456")
+        page.get_by_role("button", name="Thêm trường").last.click()
+        page.wait_for_selector(".flash")
+        assert "Trường Tiểu học Phước Hậu" in page.locator("table.rows").inner_text()
+        check_screen(page, f"{width}-board-schools")
