@@ -62,6 +62,10 @@ MESSAGES: dict[str, str] = {
     "You cannot deactivate yourself; ask another admin.": (
         "Bạn không thể tự khóa tài khoản của mình; hãy nhờ một quản trị viên khác."
     ),
+    "2–30 of A-Z, 0-9 and '-'.": "Mã gồm 2 đến 30 chữ in hoa không dấu, chữ số hoặc dấu -.",
+    "5 digits.": "Ghi đúng 5 chữ số.",
+    "already exists": "Mã này đã có; chọn mã khác.",
+    "Must be one of: public, private.": "Chọn một loại trường.",
 }
 UNKNOWN_MESSAGE = "Giá trị này không hợp lệ."
 

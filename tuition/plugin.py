@@ -5,7 +5,7 @@ from flask_smorest import Api
 
 from market import plugins
 from payments import domains
-from tuition import invoice_views, invoices, pages, schools, staff, views
+from tuition import invoice_views, invoices, pages, school_list_pages, schools, staff, views
 
 
 def init_app(app: Flask, api: Api) -> None:
@@ -13,6 +13,7 @@ def init_app(app: Flask, api: Api) -> None:
     api.register_blueprint(views.blp)
     api.register_blueprint(invoice_views.blp)
     pages.init_app(app)
+    app.register_blueprint(school_list_pages.bp)
     plugins.plug_in(
         app,
         user_bindings={"school": schools.school_scope},

@@ -5,7 +5,12 @@ from flask_smorest import Api
 
 from market import plugins
 from payments import domains
-from vendors import payees, service
+from vendors import (
+    board_pages,
+    import_pages,  # noqa: F401 - its routes join the market's pages
+    payees,
+    service,
+)
 from vendors.cli import vendors_cli
 from vendors.qr_views import blp as qr_blp
 from vendors.views import blp
@@ -16,6 +21,7 @@ def init_app(app: Flask, api: Api) -> None:
     api.register_blueprint(blp)
     api.register_blueprint(qr_blp)
     app.cli.add_command(vendors_cli)
+    app.register_blueprint(board_pages.bp)
     plugins.plug_in(
         app,
         vendor_counter=service.count_by_status,

@@ -75,11 +75,13 @@ def list_vendors(
     actor: User,
     market: str | None = None,
     status: str | None = None,
+    category: str | None = None,
     q: str | None = None,
     limit: int = 50,
     after: int | None = None,
 ) -> Page:
-    """Vendors the actor may see, filtered; q matches name (accent-insensitive), stall, phone."""
+    """Vendors the actor may see, filtered (category: the goods, exactly); q matches name
+    (accent-insensitive), stall, phone."""
     stmt = select(Vendor)
     if actor.role == "market_manager":
         stmt = stmt.where(Vendor.market_id == actor.market_id)
@@ -89,6 +91,8 @@ def list_vendors(
         stmt = stmt.join(Market).where(Market.code == market.upper())
     if status:
         stmt = stmt.where(Vendor.status == status)
+    if category:
+        stmt = stmt.where(Vendor.category == category)
     if q:
         term = fold(q)
         stmt = stmt.where(
@@ -192,3 +196,11 @@ def vendor_scope(session: Session, vendor_id: str) -> dict:
     if vendor is None:
         raise NotFound(f"no vendor {vendor_id}")
     return {"vendor_id": vendor.id, "market_id": vendor.market_id}
+
+
+def market_categories(session: Session, *, market: Market) -> list[str]:
+    """The goods the market's vendors sell, for a filter."""
+    stmt = select(Vendor.category).where(
+        Vendor.market_id == market.id, Vendor.category.is_not(None)
+    )
+    return sorted(session.execute(stmt.distinct()).scalars(), key=fold)

@@ -16,6 +16,7 @@ PUBLIC = None  # anyone, signed in or not
 STAFF = frozenset({"admin", "market_manager", "school_admin", "bank_staff"})
 ADMIN = frozenset({"admin"})
 FIGURES = frozenset({"admin", "bank_staff"})
+BOARD = frozenset({"admin", "market_manager"})  # a market manager: of that market only
 VISITOR = "signed out"
 
 PAGES = {
@@ -35,6 +36,14 @@ PAGES = {
     ("GET", "/users/<int:user_id>"): ADMIN,
     ("POST", "/users/<int:user_id>/password-reset"): ADMIN,
     ("POST", "/users/<int:user_id>/deactivate"): ADMIN,
+    ("GET", "/markets"): ADMIN,
+    ("POST", "/markets"): ADMIN,
+    ("GET", "/markets/<market_code>"): BOARD,
+    ("GET", "/markets/<market_code>/import"): BOARD,
+    ("POST", "/markets/<market_code>/import"): BOARD,
+    ("POST", "/markets/<market_code>/import/confirm"): BOARD,
+    ("GET", "/schools"): ADMIN,
+    ("POST", "/schools"): ADMIN,
 }
 # Writes that need no form token, and why.
 WITHOUT_FORM_TOKEN = {
@@ -75,7 +84,9 @@ def people(session):
     }
     users = {role: make_user(session, role, **scope.get(role, {}))[0] for role in ROLES}
     users[VISITOR] = None
-    return users, {"user_id": make_user(session, "bank_staff")[0].id, "reference": "HPNOSUCH1"}
+    values = {"user_id": make_user(session, "bank_staff")[0].id, "reference": "HPNOSUCH1"}
+    values["market_code"] = market.code
+    return users, values
 
 
 def _path(rule: str, values: dict) -> str:
