@@ -62,6 +62,13 @@ MESSAGES: dict[str, str] = {
     "You cannot deactivate yourself; ask another admin.": (
         "Bạn không thể tự khóa tài khoản của mình; hãy nhờ một quản trị viên khác."
     ),
+    "choose an action": "Chọn một thao tác: kích hoạt, tạm ngưng hoặc ngừng kinh doanh.",
+    "a reason is required": "Hãy ghi lý do: lý do được lưu vào lịch sử của tiểu thương.",
+    "at most 500 characters": "Lý do dài quá 500 ký tự; hãy viết ngắn lại.",
+    "not allowed from the current status": (
+        "Trạng thái hiện tại của tiểu thương không cho phép thao tác này."
+    ),
+    "stall already taken": "Sạp này đang có một tiểu thương khác.",
 }
 UNKNOWN_MESSAGE = "Giá trị này không hợp lệ."
 

@@ -35,6 +35,8 @@ PAGES = {
     ("GET", "/users/<int:user_id>"): ADMIN,
     ("POST", "/users/<int:user_id>/password-reset"): ADMIN,
     ("POST", "/users/<int:user_id>/deactivate"): ADMIN,
+    ("GET", "/vendors/<int:vendor_id>"): frozenset({"admin", "market_manager"}),
+    ("POST", "/vendors/<int:vendor_id>/status"): frozenset({"admin", "market_manager"}),
 }
 # Writes that need no form token, and why.
 WITHOUT_FORM_TOKEN = {
@@ -75,7 +77,9 @@ def people(session):
     }
     users = {role: make_user(session, role, **scope.get(role, {}))[0] for role in ROLES}
     users[VISITOR] = None
-    return users, {"user_id": make_user(session, "bank_staff")[0].id, "reference": "HPNOSUCH1"}
+    values = {"user_id": make_user(session, "bank_staff")[0].id, "reference": "HPNOSUCH1"}
+    values["vendor_id"] = vendor.id
+    return users, values
 
 
 def _path(rule: str, values: dict) -> str:
