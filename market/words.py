@@ -69,6 +69,12 @@ MESSAGES: dict[str, str] = {
         "Trạng thái hiện tại của tiểu thương không cho phép thao tác này."
     ),
     "stall already taken": "Sạp này đang có một tiểu thương khác.",
+    "choose 1, 2 or 4 a page": "Chọn 1, 2 hoặc 4 placard một trang.",
+    "choose new or all vendors": "Chọn in cho tiểu thương chưa in, hay cho tất cả.",
+    "no vendor to print": (
+        "Không có tiểu thương nào để in: chợ chưa có tiểu thương đang hoạt động, hoặc ai cũng "
+        "đã có placard (chọn “Tất cả tiểu thương đang hoạt động” để in lại)."
+    ),
 }
 UNKNOWN_MESSAGE = "Giá trị này không hợp lệ."
 

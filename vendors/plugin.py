@@ -5,7 +5,7 @@ from flask_smorest import Api
 
 from market import plugins
 from payments import domains
-from vendors import pages, payees, service
+from vendors import pages, payees, placard_pages, service
 from vendors.cli import vendors_cli
 from vendors.qr_views import blp as qr_blp
 from vendors.views import blp
@@ -17,6 +17,7 @@ def init_app(app: Flask, api: Api) -> None:
     api.register_blueprint(qr_blp)
     app.cli.add_command(vendors_cli)
     pages.init_app(app)
+    placard_pages.init_app(app)
     plugins.plug_in(
         app,
         vendor_counter=service.count_by_status,
