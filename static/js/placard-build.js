@@ -10,7 +10,7 @@ function show(region, build) {
   bar.value = build.done;
   const status = region.querySelector(".build-status");
   if (build.status === "done") {
-    status.textContent = `Xong: ${number.format(build.total)} placard. Bấm nút bên dưới để tải file.`;
+    status.textContent = `Xong: ${number.format(build.total)} placard. Bấm “Lưu file PDF về máy”.`;
   } else if (build.status === "failed") {
     status.textContent = "Không tạo được file. Hãy bấm “Tải file PDF” để thử lại.";
   } else {
