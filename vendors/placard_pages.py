@@ -125,7 +125,8 @@ def _launch(build: PlacardBuild):
     function that starts it. Under test, unless PLACARD_BUILD_IN_THREAD, draw right here in
     the request's transaction (tests roll it back) and return None."""
     app = current_app._get_current_object()
-    if app.config.get("PLACARD_BUILD_IN_THREAD", not app.testing):
+    in_thread = app.config.get("PLACARD_BUILD_IN_THREAD")
+    if in_thread or (in_thread is None and not app.testing):
         args = (app, build.id, folder())
         return threading.Thread(target=_in_thread, args=args, daemon=True).start
     session = get_session()

@@ -80,6 +80,20 @@ def test_activate_then_suspend_with_a_reason_shows_in_the_history_in_words(app, 
     assert (entry.actor_id, entry.reason) == (manager.id, "Nợ phí chợ tháng 11")
 
 
+def test_an_active_vendors_placard_links_open_with_the_pages_sign_in(app, session, world):
+    _, vendor, manager = world
+    vendor.status = "active"
+    browser = signed_in(app, session, manager)
+    page = browser.get(f"/vendors/{vendor.id}", headers=HTML)
+    for kind, mimetype in (("png", "image/png"), ("pdf", "application/pdf")):
+        link = f"/api/v1/vendors/{vendor.id}/placard.{kind}"
+        assert f'href="{link}"' in page.text
+        placard = browser.get(link, headers=HTML)
+        assert placard.status_code == 200 and placard.mimetype == mimetype
+    assert "Đã in 0 lần" in text_of(page)
+    assert "Đã in 2 lần" in text_of(browser.get(f"/vendors/{vendor.id}", headers=HTML))
+
+
 def test_suspending_or_closing_without_a_reason_is_a_vietnamese_form_error(app, session, world):
     _, vendor, manager = world
     vendor.status = "active"
