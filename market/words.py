@@ -66,6 +66,19 @@ MESSAGES: dict[str, str] = {
     "5 digits.": "Ghi đúng 5 chữ số.",
     "already exists": "Mã này đã có; chọn mã khác.",
     "Must be one of: public, private.": "Chọn một loại trường.",
+    "choose an action": "Chọn một thao tác: kích hoạt, tạm ngưng hoặc ngừng kinh doanh.",
+    "a reason is required": "Hãy ghi lý do: lý do được lưu vào lịch sử của tiểu thương.",
+    "at most 500 characters": "Lý do dài quá 500 ký tự; hãy viết ngắn lại.",
+    "not allowed from the current status": (
+        "Trạng thái hiện tại của tiểu thương không cho phép thao tác này."
+    ),
+    "stall already taken": "Sạp này đang có một tiểu thương khác.",
+    "choose 1, 2 or 4 a page": "Chọn 1, 2 hoặc 4 placard một trang.",
+    "choose new or all vendors": "Chọn in cho tiểu thương chưa in, hay cho tất cả.",
+    "no vendor to print": (
+        "Không có tiểu thương nào để in: chợ chưa có tiểu thương đang hoạt động, hoặc ai cũng "
+        "đã có placard (chọn “Tất cả tiểu thương đang hoạt động” để in lại)."
+    ),
 }
 UNKNOWN_MESSAGE = "Giá trị này không hợp lệ."
 

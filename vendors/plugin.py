@@ -8,7 +8,9 @@ from payments import domains
 from vendors import (
     board_pages,
     import_pages,  # noqa: F401 - its routes join the market's pages
+    pages,
     payees,
+    placard_pages,
     service,
 )
 from vendors.cli import vendors_cli
@@ -22,6 +24,8 @@ def init_app(app: Flask, api: Api) -> None:
     api.register_blueprint(qr_blp)
     app.cli.add_command(vendors_cli)
     app.register_blueprint(board_pages.bp)
+    pages.init_app(app)
+    placard_pages.init_app(app)
     plugins.plug_in(
         app,
         vendor_counter=service.count_by_status,

@@ -44,6 +44,17 @@ PAGES = {
     ("POST", "/markets/<market_code>/import/confirm"): BOARD,
     ("GET", "/schools"): ADMIN,
     ("POST", "/schools"): ADMIN,
+    ("GET", "/vendors/<int:vendor_id>"): frozenset({"admin", "market_manager"}),
+    ("POST", "/vendors/<int:vendor_id>/status"): frozenset({"admin", "market_manager"}),
+    ("GET", "/markets/<code>/placards"): frozenset({"admin", "market_manager"}),
+    ("POST", "/markets/<code>/placards"): frozenset({"admin", "market_manager"}),
+    ("POST", "/markets/<code>/placards/builds"): frozenset({"admin", "market_manager"}),
+    ("GET", "/markets/<code>/placards/builds/<int:build_id>"): frozenset(
+        {"admin", "market_manager"}
+    ),
+    ("GET", "/markets/<code>/placards/builds/<int:build_id>.pdf"): frozenset(
+        {"admin", "market_manager"}
+    ),
 }
 # Writes that need no form token, and why.
 WITHOUT_FORM_TOKEN = {
@@ -86,6 +97,9 @@ def people(session):
     users[VISITOR] = None
     values = {"user_id": make_user(session, "bank_staff")[0].id, "reference": "HPNOSUCH1"}
     values["market_code"] = market.code
+    values["vendor_id"] = vendor.id
+    values["code"] = market.code
+    values["build_id"] = 999999
     return users, values
 
 
