@@ -16,6 +16,7 @@ PUBLIC = None  # anyone, signed in or not
 STAFF = frozenset({"admin", "market_manager", "school_admin", "bank_staff"})
 ADMIN = frozenset({"admin"})
 FIGURES = frozenset({"admin", "bank_staff"})
+CORRECTORS = frozenset({"admin", "market_manager", "school_admin"})
 VISITOR = "signed out"
 
 PAGES = {
@@ -35,6 +36,9 @@ PAGES = {
     ("GET", "/users/<int:user_id>"): ADMIN,
     ("POST", "/users/<int:user_id>/password-reset"): ADMIN,
     ("POST", "/users/<int:user_id>/deactivate"): ADMIN,
+    ("GET", "/payments/unmatched"): CORRECTORS,
+    ("GET", "/payments/<int:payment_id>"): CORRECTORS,
+    ("POST", "/payments/<int:payment_id>/assign"): CORRECTORS,
 }
 # Writes that need no form token, and why.
 WITHOUT_FORM_TOKEN = {
@@ -75,7 +79,11 @@ def people(session):
     }
     users = {role: make_user(session, role, **scope.get(role, {}))[0] for role in ROLES}
     users[VISITOR] = None
-    return users, {"user_id": make_user(session, "bank_staff")[0].id, "reference": "HPNOSUCH1"}
+    return users, {
+        "user_id": make_user(session, "bank_staff")[0].id,
+        "reference": "HPNOSUCH1",
+        **{"payment_id": 987654, "settlement_id": 987654, "run_id": 987654, "day": "2026-11-20"},
+    }
 
 
 def _path(rule: str, values: dict) -> str:
