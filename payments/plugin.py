@@ -13,6 +13,7 @@ from payments.qr import views as qr_views
 from payments.qr.cli import qr_cli
 from payments.reconciliation import views as reconciliation_views
 from payments.rollups.cli import stats_cli
+from payments.settlement import pages as settlement_pages
 from payments.settlement import views as settlement_views
 from payments.settlement.cli import settlements_cli
 
@@ -23,7 +24,8 @@ def init_app(app: Flask, api: Api) -> None:
     domains.init_app(app)
     for views in (qr_views, ingest_views, ledger_views, settlement_views, reconciliation_views):
         api.register_blueprint(views.blp)
-    app.register_blueprint(ledger_pages.bp)
+    for pages in (ledger_pages, settlement_pages):
+        app.register_blueprint(pages.bp)
     for group in (qr_cli, providers_cli, settlements_cli, stats_cli):
         app.cli.add_command(group)
     domains.plug_in(

@@ -39,6 +39,12 @@ PAGES = {
     ("GET", "/payments/unmatched"): CORRECTORS,
     ("GET", "/payments/<int:payment_id>"): CORRECTORS,
     ("POST", "/payments/<int:payment_id>/assign"): CORRECTORS,
+    ("GET", "/settlements"): CORRECTORS,
+    ("POST", "/settlements/close"): ADMIN,
+    ("GET", "/settlements/days/<day>"): CORRECTORS,
+    ("GET", "/settlements/days/<day>.csv"): CORRECTORS,
+    ("GET", "/settlements/<int:settlement_id>"): CORRECTORS,
+    ("GET", "/settlements/<int:settlement_id>.csv"): CORRECTORS,
 }
 # Writes that need no form token, and why.
 WITHOUT_FORM_TOKEN = {
