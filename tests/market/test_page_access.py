@@ -45,6 +45,11 @@ PAGES = {
     ("GET", "/settlements/days/<day>.csv"): CORRECTORS,
     ("GET", "/settlements/<int:settlement_id>"): CORRECTORS,
     ("GET", "/settlements/<int:settlement_id>.csv"): CORRECTORS,
+    ("GET", "/reconciliations"): ADMIN,
+    ("POST", "/reconciliations"): ADMIN,
+    ("GET", "/reconciliations/<int:run_id>"): ADMIN,
+    ("GET", "/reconciliations/<int:run_id>.csv"): ADMIN,
+    ("POST", "/reconciliations/<int:run_id>/import-missing"): ADMIN,
 }
 # Writes that need no form token, and why.
 WITHOUT_FORM_TOKEN = {
