@@ -172,3 +172,18 @@ def test_a_payment_request_is_found_by_the_start_of_its_reference(app, session, 
     assert request.reference not in text_of(
         manager.get(f"/payments/{world['payments']['shared']}?q={request.reference}")
     )
+
+
+def test_a_school_accountant_sees_its_schools_transfers_waiting_for_an_invoice(
+    app, session, client, world
+):
+    school = make_school(session, name="Trường THCS Lê Quý Đôn")
+    other = make_school(session)
+    pay(client, "S1", 300000, school.account_number, "hoc phi con em")
+    pay(client, "S2", 500000, other.account_number, "hoc phi")
+    accountant = browser_of(app, session, "school_admin", school_id=school.id)
+    text = text_of(accountant.get("/payments/unmatched", headers=HTML))
+    assert "1 giao dịch chưa khớp" in text and "300.000 ₫" in text and "500.000 ₫" not in text
+    assert "Trường THCS Lê Quý Đôn" in text
+    assert f"Tài khoản {school.account_number} là của một trường học." in text
+    assert "chưa biết tiền nộp cho khoản nào" in text
