@@ -9,6 +9,7 @@ from market.db import get_session
 from market.errors import AppError, NotFound
 from market.fields import decode_cursor
 from market.formats import format_vnd
+from market.text import clean
 from market.web import PageBlueprint, page
 from market.web.forms import form_errors
 from payments.ledger import assignment, screens, service
@@ -63,7 +64,7 @@ def assign(payment_id: int):
     service.get_payment(session, actor=caller(), payment_id=payment_id)  # else the 404 page
     try:
         field, value = screens.chosen(request.form.get("choice", ""))
-        reason = request.form.get("reason", "").strip()[:500] or None
+        reason = clean(request.form.get("reason"))[:500] or None
         done = assignment.assign(
             session, actor=caller(), payment_id=payment_id, field=field, value=value, reason=reason
         )

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from market.banks import bank_by_bin
 from market.errors import ValidationFailed
+from market.text import clean
 from market.users import User
 from market.words import word
 from payments.domains import Choice, hub_of
@@ -73,7 +74,7 @@ def rows(session: Session, payments: list[Payment]) -> list[PaymentRow]:
 def assign_choices(session: Session, actor: User, text: str) -> list[ChoiceGroup]:
     """What each plugged-in search finds for text, within what the actor may assign to."""
     hub = hub_of(session)
-    text = text.strip()[:SEARCH_LENGTH]
+    text = clean(text)[:SEARCH_LENGTH]
     return [
         ChoiceGroup(field, word("assign_to", field), search(session, actor, text, SEARCH_LIMIT))
         for field, search in hub.searches.items()

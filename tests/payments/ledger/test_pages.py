@@ -101,7 +101,7 @@ def test_the_search_finds_vendors_by_name_without_accents_or_by_stall_within_sco
 def test_assigning_shows_what_matched_and_why_and_is_audited(app, session, world):
     pid = world["payments"]["shared"]
     manager = browser_of(app, session, "market_manager", market_id=world["market"].id)
-    form = {"csrf": FORM_TOKEN, "choice": f"vendor_id:{world['lan'].id}", "reason": "đã gọi"}
+    form = {"csrf": FORM_TOKEN, "choice": f"vendor_id:{world['lan'].id}", "reason": " đã\x07  gọi "}
     done = manager.post(f"/payments/{pid}/assign", data=form, headers=HTML)
     assert done.status_code == 302 and done.location == f"/payments/{pid}"
     shown = text_of(manager.get(done.location, headers=HTML))
