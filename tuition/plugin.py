@@ -28,3 +28,4 @@ def init_app(app: Flask, api: Api) -> None:
         assigners={"invoice_reference": invoices.assign_invoice},
         scopes={"school_admin": invoices.school_admin_scope},
     )
+    domains.plug_in(app, namers={"school": schools.name_schools})

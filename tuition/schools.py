@@ -10,6 +10,7 @@ from market.identity import InvalidValue, normalize_account_number
 from market.roster.service import ImportResult, Roster, import_roster
 from market.text import fold, qr_ascii
 from market.users import User
+from payments.domains import Choice
 from tuition.models import School, Student
 from tuition.rules import STUDENT_HEADERS, STUDENT_REQUIRED, normalize_student
 
@@ -139,3 +140,9 @@ def school_scope(session: Session, code: str) -> dict:
     if school is None:
         raise NotFound(f"no school {code}")
     return {"school_id": school.id}
+
+
+def name_schools(session: Session, ids: list[int]) -> dict[int, Choice]:
+    """Schools by id as a person recognises them, for the payment screens."""
+    schools = session.scalars(select(School).where(School.id.in_(ids)))
+    return {school.id: Choice(str(school.id), school.name, school.code) for school in schools}

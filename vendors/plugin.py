@@ -35,5 +35,8 @@ def init_app(app: Flask, api: Api) -> None:
         app,
         holders=payees.HOLDERS,
         assigners={"vendor_id": payees.assign_to_vendor},
+        searches={"vendor_id": payees.search_vendors},
+        namers={"vendor": payees.name_vendors},
+        account_scopes={"market_manager": payees.manager_accounts},
         scopes={"market_manager": payees.manager_scope, "vendor": payees.vendor_scope},
     )

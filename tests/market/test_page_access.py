@@ -17,6 +17,7 @@ STAFF = frozenset({"admin", "market_manager", "school_admin", "bank_staff"})
 ADMIN = frozenset({"admin"})
 FIGURES = frozenset({"admin", "bank_staff"})
 BOARD = frozenset({"admin", "market_manager"})  # a market manager: of that market only
+CORRECTORS = frozenset({"admin", "market_manager", "school_admin"})
 VISITOR = "signed out"
 
 PAGES = {
@@ -55,6 +56,20 @@ PAGES = {
     ("GET", "/markets/<code>/placards/builds/<int:build_id>.pdf"): frozenset(
         {"admin", "market_manager"}
     ),
+    ("GET", "/payments/unmatched"): CORRECTORS,
+    ("GET", "/payments/<int:payment_id>"): CORRECTORS,
+    ("POST", "/payments/<int:payment_id>/assign"): CORRECTORS,
+    ("GET", "/settlements"): CORRECTORS,
+    ("POST", "/settlements/close"): ADMIN,
+    ("GET", "/settlements/days/<day>"): CORRECTORS,
+    ("GET", "/settlements/days/<day>.csv"): CORRECTORS,
+    ("GET", "/settlements/<int:settlement_id>"): CORRECTORS,
+    ("GET", "/settlements/<int:settlement_id>.csv"): CORRECTORS,
+    ("GET", "/reconciliations"): ADMIN,
+    ("POST", "/reconciliations"): ADMIN,
+    ("GET", "/reconciliations/<int:run_id>"): ADMIN,
+    ("GET", "/reconciliations/<int:run_id>.csv"): ADMIN,
+    ("POST", "/reconciliations/<int:run_id>/import-missing"): ADMIN,
 }
 # Writes that need no form token, and why.
 WITHOUT_FORM_TOKEN = {
@@ -100,6 +115,7 @@ def people(session):
     values["vendor_id"] = vendor.id
     values["code"] = market.code
     values["build_id"] = 999999
+    values |= {"payment_id": 987654, "settlement_id": 987654, "run_id": 987654, "day": "2026-11-20"}
     return users, values
 
 
