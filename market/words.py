@@ -29,6 +29,13 @@ WORDS: dict[str, dict[str, str]] = {
         "cancelled": "Đã hủy",
     },
     "receipt": {"issued": "Đã lập", "cancelled": "Đã hủy"},
+    "line_kind": {
+        "tuition": "Học phí",
+        "meals": "Tiền ăn",
+        "insurance": "Bảo hiểm",
+        "service": "Dịch vụ",
+        "other": "Khoản khác",
+    },
     "role": {
         "admin": "Quản trị viên",
         "market_manager": "Ban quản lý chợ",
