@@ -54,7 +54,6 @@ def invoice_status():
     )
     for receipt in answer.shown.get("receipts", []):
         receipt["url"] = url_for("pay.receipt", t=receipt.pop("token"))
-        receipt.pop("issued_at")
     return jsonify(answer.shown), answer.status
 
 

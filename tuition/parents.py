@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from market.banks import bank_by_bin
 from market.db import get_db
-from market.formats import format_vnd
+from market.formats import format_date, format_vnd
 from market.ratelimit import count_attempt, forgive
 from market.words import word
 from payments.qr.image import qr_png
@@ -163,7 +163,7 @@ def _receipt(receipt: Receipt, links: Links) -> dict:
         "label": receipt.label,
         "amount": receipt.amount,
         "amount_text": format_vnd(receipt.amount),
-        "issued_at": receipt.issued_at,
+        "issued_on": format_date(receipt.issued_at),
         "cancelled": receipt.cancelled_at is not None,
         "token": links.make(RECEIPT, receipt.id),
     }

@@ -9,7 +9,8 @@ function receiptItem(receipt) {
   const link = document.createElement("a");
   link.href = receipt.url;
   link.textContent = `Biên lai số ${receipt.label} (PDF)`;
-  item.append(link, ` – ${receipt.amount_text}${receipt.cancelled ? " (đã hủy)" : ""}`);
+  const cancelled = receipt.cancelled ? " (đã hủy)" : "";
+  item.append(link, ` – ${receipt.amount_text}, ${receipt.issued_on}${cancelled}`);
   return item;
 }
 
@@ -17,9 +18,10 @@ function show(article, state) {
   article.dataset.paid = String(state.paid_amount);
   article.querySelector("[data-status]").textContent = state.message;
   article.classList.toggle("settled", state.settled);
-  const payBlock = article.querySelector("[data-pay]");
-  if (payBlock && state.settled) {
-    payBlock.hidden = true;
+  if (state.settled) {
+    for (const due of article.querySelectorAll("[data-pay], [data-due]")) {
+      due.hidden = true; // nothing left to pay: no QR, no amount due
+    }
   }
   const list = article.querySelector("[data-receipts]");
   if (list && state.receipts.length) {
