@@ -225,3 +225,16 @@ def test_wrong_details_reveal_nothing_and_count_against_the_limit(client, sessio
     blocked = ask(client, "5678")  # even the right digits now wait
     assert blocked.status_code == 429 and "15 phút" in blocked.get_data(as_text=True)
     assert ask(client, "5678", student="HS999").status_code == 404  # other students still work
+
+
+def test_a_visitor_finds_the_parents_page_from_home(client):
+    assert 'href="/pay"' in client.get("/").get_data(as_text=True)
+
+
+def test_without_javascript_every_value_is_on_the_page_and_no_dead_copy_button(client, session):
+    invoice = school_of(session, NO_TUITION)
+    html = ask(client).get_data(as_text=True)
+    buttons = re.findall(r"<button [^>]*data-copy=[^>]*>", html)
+    assert len(buttons) == 4 and all(b.endswith(" hidden>") for b in buttons)  # copy.js shows them
+    for value in ("Vietcombank", "0011004455667", "1.634.520 ₫", f"{invoice.reference} TIEN AN BH"):
+        assert re.search(rf'class="value" id="[\w-]+"[^>]*>{re.escape(value)}<', html), value
