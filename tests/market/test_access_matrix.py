@@ -63,6 +63,8 @@ ACCESS = {
     ("GET", "/pay"): PUBLIC,
     ("POST", "/pay"): PUBLIC,
     ("GET", "/pay/qr/<reference>.png"): PUBLIC,
+    ("GET", "/pay/status"): PUBLIC,
+    ("GET", "/pay/receipt.pdf"): PUBLIC,
     ("GET", "/dashboard"): Access(FIGURES.roles, page=True),
     ("GET", "/password"): Access(STAFF.roles, page=True),
     ("POST", "/password"): Access(STAFF.roles, page=True),

@@ -31,6 +31,8 @@ PAGES = {
     ("GET", "/pay"): PUBLIC,
     ("POST", "/pay"): PUBLIC,
     ("GET", "/pay/qr/<reference>.png"): PUBLIC,
+    ("GET", "/pay/status"): PUBLIC,
+    ("GET", "/pay/receipt.pdf"): PUBLIC,
     ("GET", "/dashboard"): FIGURES,
     ("GET", "/users"): ADMIN,
     ("GET", "/users/new"): ADMIN,
