@@ -72,6 +72,15 @@ ACCESS = {
     ("GET", "/users/<int:user_id>"): Access(ADMIN.roles, page=True),
     ("POST", "/users/<int:user_id>/password-reset"): Access(ADMIN.roles, page=True),
     ("POST", "/users/<int:user_id>/deactivate"): Access(ADMIN.roles, page=True),
+    ("GET", "/vendors/<int:vendor_id>/sign-in"): Access(BOARD.roles, page=True),
+    ("POST", "/vendors/<int:vendor_id>/sign-in-links"): Access(BOARD.roles, page=True),
+    ("POST", "/vendors/<int:vendor_id>/devices/<int:device_id>/sign-out"): Access(
+        BOARD.roles, page=True
+    ),
+    ("GET", "/stall/login/<token>"): PUBLIC,
+    ("POST", "/stall/login/<token>"): PUBLIC,
+    ("GET", "/stall"): Access(frozenset({"vendor"}), page=True),
+    ("POST", "/api/v1/vendors/<int:vendor_id>/login-links"): BOARD,
     ("GET", "/static/<path:filename>"): PUBLIC,
     ("GET", "/api/docs"): PUBLIC,
     ("GET", "/api/docs/static/<path:filename>"): PUBLIC,
@@ -240,6 +249,8 @@ def world(client, session):
         "provider": "vqr-generic",
         "user_id": stranger.id,
         "token_id": session.scalars(select(ApiToken.id).order_by(ApiToken.id.desc())).first(),
+        "device_id": 999999,
+        "token": "no-such-link",
     }
     assert admin_user.id != stranger.id
     return values, tokens

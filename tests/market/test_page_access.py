@@ -16,6 +16,8 @@ PUBLIC = None  # anyone, signed in or not
 STAFF = frozenset({"admin", "market_manager", "school_admin", "bank_staff"})
 ADMIN = frozenset({"admin"})
 FIGURES = frozenset({"admin", "bank_staff"})
+BOARD = frozenset({"admin", "market_manager"})
+VENDOR = frozenset({"vendor"})
 VISITOR = "signed out"
 
 PAGES = {
@@ -35,6 +37,12 @@ PAGES = {
     ("GET", "/users/<int:user_id>"): ADMIN,
     ("POST", "/users/<int:user_id>/password-reset"): ADMIN,
     ("POST", "/users/<int:user_id>/deactivate"): ADMIN,
+    ("GET", "/vendors/<int:vendor_id>/sign-in"): BOARD,
+    ("POST", "/vendors/<int:vendor_id>/sign-in-links"): BOARD,
+    ("POST", "/vendors/<int:vendor_id>/devices/<int:device_id>/sign-out"): BOARD,
+    ("GET", "/stall/login/<token>"): PUBLIC,
+    ("POST", "/stall/login/<token>"): PUBLIC,
+    ("GET", "/stall"): VENDOR,
 }
 # Writes that need no form token, and why.
 WITHOUT_FORM_TOKEN = {
@@ -75,7 +83,13 @@ def people(session):
     }
     users = {role: make_user(session, role, **scope.get(role, {}))[0] for role in ROLES}
     users[VISITOR] = None
-    return users, {"user_id": make_user(session, "bank_staff")[0].id, "reference": "HPNOSUCH1"}
+    return users, {
+        "user_id": make_user(session, "bank_staff")[0].id,
+        "reference": "HPNOSUCH1",
+        "vendor_id": vendor.id,
+        "device_id": 999999,
+        "token": "no-such-link",
+    }
 
 
 def _path(rule: str, values: dict) -> str:
