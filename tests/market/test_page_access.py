@@ -43,6 +43,10 @@ PAGES = {
     ("GET", "/stall/login/<token>"): PUBLIC,
     ("POST", "/stall/login/<token>"): PUBLIC,
     ("GET", "/stall"): VENDOR,
+    ("POST", "/stall/charge"): VENDOR,
+    ("GET", "/stall/charge/<reference>"): VENDOR,
+    ("GET", "/stall/settlements"): VENDOR,
+    ("GET", "/stall/events"): VENDOR,
 }
 # Writes that need no form token, and why.
 WITHOUT_FORM_TOKEN = {

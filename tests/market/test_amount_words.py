@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tuition.words import amount_in_words
+from market.amount_words import amount_in_words
 
 CASES = {
     # the examples the receipts were specified with
