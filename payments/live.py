@@ -103,6 +103,11 @@ class LiveHub:
             if not flags:
                 self._streams.pop(key, None)
 
+    def close(self) -> None:
+        """Stop the listener and end every stream (the browsers will reconnect elsewhere)."""
+        self.stopped.set()
+        self.wake(None)
+
     def open_streams(self) -> int:
         """How many streams this process holds open."""
         with self._lock:
@@ -193,7 +198,7 @@ def stream(
             if len(events) == BATCH:
                 continue
             left = deadline - time.monotonic()
-            if left <= 0:
+            if left <= 0 or hub.stopped.is_set():
                 return
             if not flag.wait(min(heartbeat, left)):
                 yield ": still here\n\n"
