@@ -12,9 +12,12 @@ from vendors import (
     payees,
     placard_pages,
     service,
+    sign_in_pages,
+    stall_pages,
 )
 from vendors.cli import vendors_cli
 from vendors.qr_views import blp as qr_blp
+from vendors.sign_in_views import blp as sign_in_blp
 from vendors.views import blp
 
 
@@ -22,6 +25,9 @@ def init_app(app: Flask, api: Api) -> None:
     """Register the blueprint, the market vendor counts and the vendor user scope."""
     api.register_blueprint(blp)
     api.register_blueprint(qr_blp)
+    api.register_blueprint(sign_in_blp)
+    sign_in_pages.init_app(app)
+    stall_pages.init_app(app)
     app.cli.add_command(vendors_cli)
     app.register_blueprint(board_pages.bp)
     pages.init_app(app)

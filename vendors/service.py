@@ -11,6 +11,7 @@ from market.markets.service import check_market_access
 from market.pagination import Page, paginate
 from market.text import fold, like_pattern
 from market.users import User
+from vendors.devices import end_devices
 from vendors.models import Vendor
 from vendors.rules import ACTIONS, needs_reason, normalize_vendor
 
@@ -180,6 +181,8 @@ def change_status(
         vendor.activated_at = utcnow()
     if target == "closed":
         vendor.closed_at = utcnow()
+    if target in ("suspended", "closed"):
+        end_devices(session, vendor_id=vendor.id)  # its phones stop seeing its money at once
     session.flush()
     return vendor
 

@@ -19,6 +19,7 @@ FIGURES = frozenset({"admin", "bank_staff"})
 BOARD = frozenset({"admin", "market_manager"})  # a market manager: of that market only
 CORRECTORS = frozenset({"admin", "market_manager", "school_admin"})
 SCHOOL = frozenset({"admin", "school_admin"})
+VENDOR = frozenset({"vendor"})
 VISITOR = "signed out"
 
 PAGES = {
@@ -93,6 +94,16 @@ PAGES = {
     ("POST", "/invoices/<reference>/cash"): SCHOOL,
     ("POST", "/invoices/<reference>/void"): SCHOOL,
     ("GET", "/schools/<code>/outstanding"): SCHOOL,
+    ("GET", "/vendors/<int:vendor_id>/sign-in"): BOARD,
+    ("POST", "/vendors/<int:vendor_id>/sign-in-links"): BOARD,
+    ("POST", "/vendors/<int:vendor_id>/devices/<int:device_id>/sign-out"): BOARD,
+    ("GET", "/stall/login/<token>"): PUBLIC,
+    ("POST", "/stall/login/<token>"): PUBLIC,
+    ("GET", "/stall"): VENDOR,
+    ("POST", "/stall/charge"): VENDOR,
+    ("GET", "/stall/charge/<reference>"): VENDOR,
+    ("GET", "/stall/settlements"): VENDOR,
+    ("GET", "/stall/events"): VENDOR,
 }
 # Writes that need no form token, and why.
 WITHOUT_FORM_TOKEN = {
@@ -141,6 +152,7 @@ def people(session):
     # The school's pages: its code; a student, plan and exemption that are not there (404).
     values |= {"student_id": 0, "plan_id": 0, "exemption_id": 0}
     values["code"] = {"markets": market.code, "schools": school.code}  # by the path's first part
+    values |= {"device_id": 999999, "token": "no-such-link"}
     return users, values
 
 
