@@ -12,6 +12,7 @@ from tuition import (
     invoices,
     pages,
     plan_pages,
+    school_list_pages,
     schools,
     staff,
     student_pages,
@@ -24,6 +25,7 @@ def init_app(app: Flask, api: Api) -> None:
     api.register_blueprint(views.blp)
     api.register_blueprint(invoice_views.blp)
     pages.init_app(app)
+    app.register_blueprint(school_list_pages.bp)
     for blueprint in (student_pages.bp, plan_pages.bp, invoice_pages.bp):
         app.register_blueprint(blueprint)
     plugins.plug_in(
@@ -41,3 +43,4 @@ def init_app(app: Flask, api: Api) -> None:
         scopes={"school_admin": invoices.school_admin_scope},
         searches={"invoice_reference": invoice_reads.search_invoices},
     )
+    domains.plug_in(app, namers={"school": schools.name_schools})

@@ -10,10 +10,11 @@ from market.banks import UnknownBank, resolve_bank
 from market.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from market.identity import InvalidValue, normalize_account_number
 from market.roster.service import ImportResult, Roster, import_roster
-from market.roster.uploads import drop_upload, keep_upload, kept_upload
+from market.roster.uploads import find_upload, forget_upload, keep_upload
 from market.spreadsheet import map_columns, read_table
 from market.text import fold, qr_ascii
 from market.users import User
+from payments.domains import Choice
 from tuition.models import School, Student
 from tuition.page_words import column_letter
 from tuition.rules import STUDENT_HEADERS, STUDENT_REQUIRED, normalize_student
@@ -152,17 +153,17 @@ def preview_students(
         session, actor=actor, school=school, data=data, filename=filename, dry_run=True
     )
     scope = f"school:{school.id}"
-    token = keep_upload(session, actor=actor, scope=scope, data=data, filename=filename)
-    return Preview(token, filename, result, _columns(data, filename))
+    upload = keep_upload(session, user=actor, scope=scope, data=data, filename=filename, preview={})
+    return Preview(upload.sha256, filename, result, _columns(data, filename))
 
 
 def confirm_students(session: Session, *, actor: User, school: School, token: str) -> ImportResult:
     """Import the class list kept under token: the very file previewed."""
-    upload = kept_upload(session, actor=actor, scope=f"school:{school.id}", token=token)
+    upload = find_upload(session, user=actor, scope=f"school:{school.id}", key=token)
     result = import_students(
         session, actor=actor, school=school, data=upload.data, filename=upload.filename
     )
-    drop_upload(session, upload)
+    forget_upload(session, upload)
     return result
 
 
@@ -183,3 +184,9 @@ def school_scope(session: Session, code: str) -> dict:
     if school is None:
         raise NotFound(f"no school {code}")
     return {"school_id": school.id}
+
+
+def name_schools(session: Session, ids: list[int]) -> dict[int, Choice]:
+    """Schools by id as a person recognises them, for the payment screens."""
+    schools = session.scalars(select(School).where(School.id.in_(ids)))
+    return {school.id: Choice(str(school.id), school.name, school.code) for school in schools}

@@ -1,58 +1,75 @@
-"""A roster file kept between its preview and its confirmation: the confirmation imports the
-very bytes that were previewed, whichever process serves it (they live in the database)."""
+"""Roster files kept between a preview and its confirmation: the confirmed import reads the
+very bytes the preview read, named by their sha256 and the person who uploaded them, so
+uploading the file again (changed or not) cannot make the two disagree. Kept an hour."""
 
-import secrets
+import hashlib
 from datetime import datetime, timedelta
 
-from sqlalchemy import ForeignKey, LargeBinary, String, delete, select
+from sqlalchemy import JSON, ForeignKey, LargeBinary, String, UniqueConstraint, delete, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from market.db import Base, BigId, utcnow
 from market.errors import NotFound
 from market.users import User
 
-KEPT_FOR = timedelta(hours=2)  # a preview older than this is uploaded again
+KEPT_FOR = timedelta(hours=1)
 
 
 class RosterUpload(Base):
+    """One uploaded roster file of one user, for one roster (scope), with its preview."""
+
     __tablename__ = "roster_uploads"
+    __table_args__ = (UniqueConstraint("user_id", "scope", "sha256"),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    token: Mapped[str] = mapped_column(String(43), unique=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    scope: Mapped[str] = mapped_column(String(60))  # what it is a roster of: "school:12"
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    scope: Mapped[str] = mapped_column(String(60))  # what it imports into: "vendors:CHO-A"
+    sha256: Mapped[str] = mapped_column(String(64))
     filename: Mapped[str] = mapped_column(String(200))
     data: Mapped[bytes] = mapped_column(LargeBinary)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    preview: Mapped[dict] = mapped_column(JSON, default=dict)  # what the person was shown
+    expires_at: Mapped[datetime] = mapped_column(index=True)
 
 
-def keep_upload(session: Session, *, actor: User, scope: str, data: bytes, filename: str) -> str:
-    """Keep a file for its confirmation; its token. Files kept too long are dropped."""
-    session.execute(delete(RosterUpload).where(RosterUpload.created_at < utcnow() - KEPT_FOR))
-    token = secrets.token_urlsafe(32)
-    session.add(
-        RosterUpload(token=token, user_id=actor.id, scope=scope, filename=filename[:200], data=data)
-    )
-    session.flush()
-    return token
-
-
-def kept_upload(session: Session, *, actor: User, scope: str, token: str) -> RosterUpload:
-    """The file actor kept for scope under token (404 when gone, someone else's, or old)."""
-    upload = session.scalars(
+def keep_upload(
+    session: Session, *, user: User, scope: str, data: bytes, filename: str, preview: dict
+) -> RosterUpload:
+    """Keep data for user's confirmation (the same bytes again: the same record, renewed);
+    expired uploads of everyone are dropped on the way."""
+    session.execute(delete(RosterUpload).where(RosterUpload.expires_at < utcnow()))
+    digest = hashlib.sha256(data).hexdigest()
+    upload = session.execute(
         select(RosterUpload).where(
-            RosterUpload.token == token[:43],
-            RosterUpload.user_id == actor.id,
+            RosterUpload.user_id == user.id,
             RosterUpload.scope == scope,
-            RosterUpload.created_at >= utcnow() - KEPT_FOR,
+            RosterUpload.sha256 == digest,
         )
-    ).one_or_none()
+    ).scalar_one_or_none()
+    if upload is None:
+        upload = RosterUpload(user_id=user.id, scope=scope, sha256=digest, data=data)
+        session.add(upload)
+    upload.filename, upload.preview = filename[:200], preview
+    upload.expires_at = utcnow() + KEPT_FOR
+    session.flush()
+    return upload
+
+
+def find_upload(session: Session, *, user: User, scope: str, key: str) -> RosterUpload:
+    """user's kept upload with sha256 key for scope; 404 once expired or for anyone else."""
+    upload = session.execute(
+        select(RosterUpload).where(
+            RosterUpload.user_id == user.id,
+            RosterUpload.scope == scope,
+            RosterUpload.sha256 == key[:64],
+            RosterUpload.expires_at >= utcnow(),
+        )
+    ).scalar_one_or_none()
     if upload is None:
         raise NotFound("the uploaded file is no longer kept; upload it again")
     return upload
 
 
-def drop_upload(session: Session, upload: RosterUpload) -> None:
-    """Forget a file once it is imported."""
+def forget_upload(session: Session, upload: RosterUpload) -> None:
+    """Drop an upload once imported."""
     session.delete(upload)
     session.flush()

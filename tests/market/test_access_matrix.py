@@ -63,6 +63,8 @@ ACCESS = {
     ("GET", "/pay"): PUBLIC,
     ("POST", "/pay"): PUBLIC,
     ("GET", "/pay/qr/<reference>.png"): PUBLIC,
+    ("GET", "/pay/status"): PUBLIC,
+    ("GET", "/pay/receipt.pdf"): PUBLIC,
     ("GET", "/dashboard"): Access(FIGURES.roles, page=True),
     ("GET", "/password"): Access(STAFF.roles, page=True),
     ("POST", "/password"): Access(STAFF.roles, page=True),
@@ -94,6 +96,19 @@ ACCESS = {
     ("POST", "/invoices/<reference>/cash"): Access(SCHOOL_STAFF.roles, page=True),
     ("POST", "/invoices/<reference>/void"): Access(SCHOOL_STAFF.roles, page=True),
     ("GET", "/schools/<code>/outstanding"): Access(SCHOOL_STAFF.roles, page=True),
+    ("GET", "/vendors/<int:vendor_id>/sign-in"): Access(BOARD.roles, page=True),
+    ("POST", "/vendors/<int:vendor_id>/sign-in-links"): Access(BOARD.roles, page=True),
+    ("POST", "/vendors/<int:vendor_id>/devices/<int:device_id>/sign-out"): Access(
+        BOARD.roles, page=True
+    ),
+    ("GET", "/stall/login/<token>"): PUBLIC,
+    ("POST", "/stall/login/<token>"): PUBLIC,
+    ("GET", "/stall"): Access(frozenset({"vendor"}), page=True),
+    ("POST", "/stall/charge"): Access(frozenset({"vendor"}), page=True),
+    ("GET", "/stall/charge/<reference>"): Access(frozenset({"vendor"}), page=True),
+    ("GET", "/stall/settlements"): Access(frozenset({"vendor"}), page=True),
+    ("GET", "/stall/events"): Access(frozenset({"vendor"}), page=True),
+    ("POST", "/api/v1/vendors/<int:vendor_id>/login-links"): BOARD,
     ("GET", "/static/<path:filename>"): PUBLIC,
     ("GET", "/api/docs"): PUBLIC,
     ("GET", "/api/docs/static/<path:filename>"): PUBLIC,
@@ -266,6 +281,8 @@ def world(client, session):
         "provider": "vqr-generic",
         "user_id": stranger.id,
         "token_id": session.scalars(select(ApiToken.id).order_by(ApiToken.id.desc())).first(),
+        "device_id": 999999,
+        "token": "no-such-link",
     }
     assert admin_user.id != stranger.id
     return values, tokens

@@ -72,7 +72,7 @@ def test_an_import_is_previewed_with_each_bad_cell_then_the_fixed_file_is_import
         accountant, "/schools/THCS-LQD/students/import", ROSTER.replace(",12345\n", ",0901234567\n")
     )
     assert "Dòng có lỗi 0" in text_of(fixed) and "Xác nhận nhập 3 học sinh" in text_of(fixed)
-    token = session.scalars(select(RosterUpload.token).order_by(RosterUpload.id.desc())).first()
+    token = session.scalars(select(RosterUpload.sha256).order_by(RosterUpload.id.desc())).first()
     done = accountant.post(
         "/schools/THCS-LQD/students/import/confirm",
         headers=HTML,
@@ -106,7 +106,7 @@ def test_a_file_that_is_no_class_list_is_refused_on_the_form(accountant, session
 
 def test_a_kept_file_is_only_the_uploaders(app, session, school, accountant):
     upload(accountant, "/schools/THCS-LQD/students/import", ROSTER)
-    token = session.scalars(select(RosterUpload.token)).one()
+    token = session.scalars(select(RosterUpload.sha256)).one()
     colleague = signed_in(app, session, make_user(session, "admin")[0])
     answer = colleague.post(
         "/schools/THCS-LQD/students/import/confirm",
