@@ -164,7 +164,10 @@ def test_confirming_imports_exactly_the_previewed_file_and_activates(session, ma
     statuses = set(session.scalars(select(Vendor.status).where(Vendor.market_id == market.id)))
     assert statuses == {"active"}
     page = text_of(manager.get("/markets/CHO-VINHLONG", headers=HTML))
-    assert "Đã nhập danh sách: 188 tiểu thương mới, 0 cập nhật, 0 không đổi; 33 dòng lỗi" in page
+    assert (
+        "Đã nhập và kích hoạt danh sách: 188 tiểu thương mới, 0 cập nhật, 0 không đổi; 33 dòng"
+        in page
+    )
     again = manager.post("/markets/CHO-VINHLONG/import/confirm", headers=HTML, data=form)
     assert again.status_code == 404 and "Hãy tải tệp lên lại" in text_of(again)
 
