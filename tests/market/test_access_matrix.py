@@ -72,6 +72,13 @@ ACCESS = {
     ("GET", "/users/<int:user_id>"): Access(ADMIN.roles, page=True),
     ("POST", "/users/<int:user_id>/password-reset"): Access(ADMIN.roles, page=True),
     ("POST", "/users/<int:user_id>/deactivate"): Access(ADMIN.roles, page=True),
+    ("GET", "/vendors/<int:vendor_id>"): Access(BOARD.roles, page=True),
+    ("POST", "/vendors/<int:vendor_id>/status"): Access(BOARD.roles, page=True),
+    ("GET", "/markets/<code>/placards"): Access(BOARD.roles, page=True),
+    ("POST", "/markets/<code>/placards"): Access(BOARD.roles, page=True),
+    ("POST", "/markets/<code>/placards/builds"): Access(BOARD.roles, page=True),
+    ("GET", "/markets/<code>/placards/builds/<int:build_id>"): Access(BOARD.roles, page=True),
+    ("GET", "/markets/<code>/placards/builds/<int:build_id>.pdf"): Access(BOARD.roles, page=True),
     ("GET", "/static/<path:filename>"): PUBLIC,
     ("GET", "/api/docs"): PUBLIC,
     ("GET", "/api/docs/static/<path:filename>"): PUBLIC,
@@ -240,6 +247,7 @@ def world(client, session):
         "provider": "vqr-generic",
         "user_id": stranger.id,
         "token_id": session.scalars(select(ApiToken.id).order_by(ApiToken.id.desc())).first(),
+        "build_id": 999999,  # a placard build: none, so the board gets 404
     }
     assert admin_user.id != stranger.id
     return values, tokens
