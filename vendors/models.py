@@ -105,3 +105,19 @@ class PlacardBuild(Base):
     file_name: Mapped[str] = mapped_column(String(80))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class LoginLink(Base):
+    """A one-time link that signs a vendor's phone in: its token is stored hashed, it expires,
+    and once used it is spent (used_at, and the device session it started)."""
+
+    __tablename__ = "login_links"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    vendor_id: Mapped[int] = mapped_column(ForeignKey("vendors.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    session_id: Mapped[int | None] = mapped_column(ForeignKey("login_sessions.id"))

@@ -11,6 +11,7 @@ from market.markets.service import check_market_access
 from market.pagination import Page, paginate
 from market.text import fold, like_pattern
 from market.users import User
+from vendors.devices import end_devices
 from vendors.models import Vendor
 from vendors.rules import ACTIONS, needs_reason, normalize_vendor
 
@@ -88,11 +89,13 @@ def list_vendors(
     actor: User,
     market: str | None = None,
     status: str | None = None,
+    category: str | None = None,
     q: str | None = None,
     limit: int = 50,
     after: int | None = None,
 ) -> Page:
-    """Vendors the actor may see, filtered; q matches name (accent-insensitive), stall, phone."""
+    """Vendors the actor may see, filtered (category: the goods, exactly); q matches name
+    (accent-insensitive), stall, phone."""
     stmt = select(Vendor)
     if actor.role == "market_manager":
         stmt = stmt.where(Vendor.market_id == actor.market_id)
@@ -102,6 +105,8 @@ def list_vendors(
         stmt = stmt.join(Market).where(Market.code == market.upper())
     if status:
         stmt = stmt.where(Vendor.status == status)
+    if category:
+        stmt = stmt.where(Vendor.category == category)
     if q:
         term = fold(q)
         stmt = stmt.where(
@@ -176,6 +181,8 @@ def change_status(
         vendor.activated_at = utcnow()
     if target == "closed":
         vendor.closed_at = utcnow()
+    if target in ("suspended", "closed"):
+        end_devices(session, vendor_id=vendor.id)  # its phones stop seeing its money at once
     session.flush()
     return vendor
 
@@ -207,3 +214,11 @@ def vendor_scope(session: Session, vendor_id: str) -> dict:
     if vendor is None:
         raise NotFound(f"no vendor {vendor_id}")
     return {"vendor_id": vendor.id, "market_id": vendor.market_id}
+
+
+def market_categories(session: Session, *, market: Market) -> list[str]:
+    """The goods the market's vendors sell, for a filter."""
+    stmt = select(Vendor.category).where(
+        Vendor.market_id == market.id, Vendor.category.is_not(None)
+    )
+    return sorted(session.execute(stmt.distinct()).scalars(), key=fold)

@@ -1,7 +1,7 @@
 """placard builds: a market's placard PDF drawn in the background, its progress polled
 
 Revision ID: 0015
-Revises: 0012
+Revises: 0014
 Create Date: 2026-11-29 18:00:00
 
 A market of 1,000 vendors takes tens of seconds to draw; the placards page starts a build,
@@ -16,7 +16,7 @@ from alembic import op
 import market.db
 
 revision: str = "0015"
-down_revision: str | None = "0012"
+down_revision: str | None = "0014"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
