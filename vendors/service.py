@@ -9,7 +9,7 @@ from market.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from market.markets.models import Market
 from market.markets.service import check_market_access
 from market.pagination import Page, paginate
-from market.text import fold, like_pattern
+from market.text import clean, fold, like_pattern
 from market.users import User
 from vendors.devices import end_devices
 from vendors.models import Vendor
@@ -34,7 +34,7 @@ class StallTaken(Conflict):
 
 
 def _checked_reason(target: str, reason: str | None, required: bool) -> str | None:
-    reason = (reason or "").strip() or None
+    reason = clean(reason) or None  # a page's textarea: NFC, line breaks and spaces collapsed
     if reason is not None and len(reason) > 500:
         raise ValidationFailed.on("reason", "at most 500 characters")
     if reason is None and required and needs_reason(target):
