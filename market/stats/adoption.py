@@ -55,8 +55,7 @@ def transactions(
     """(key, count, value) rows of the period (one row, key None, without a dimension); its
     dates bound under names starting with prefix, so that periods can share a statement."""
     f, params = t.flows(start, end, prefix)
-    given = tuple(k for k in FILTERS if filters.get(k))
-    return _transactions(f, dimension, given), params
+    return _transactions(f, dimension, _given(filters)), params
 
 
 @cache
@@ -86,10 +85,14 @@ def _transactions(f, dimension: str | None, given: tuple[str, ...]):
     return _grouped(stmt, key, dimension)
 
 
-def points(day: date):
-    """The acceptance points registered on day (payee_type, payee_id): vendors activated and
-    not closed by then, schools created by then (a subquery)."""
-    v, s, moment = t.vendors, t.schools, end_of(day)
+def _given(filters: dict) -> tuple[str, ...]:
+    return tuple(k for k in FILTERS if filters.get(k))
+
+
+def points(prefix: str):
+    """The acceptance points registered at the moment bound as {prefix}moment (payee_type,
+    payee_id): vendors activated and not closed by then, schools created by then."""
+    v, s, moment = t.vendors, t.schools, bindparam(f"{prefix}moment")
     vendors = select(literal("vendor").label("payee_type"), v.c.id.label("payee_id")).where(
         v.c.activated_at < moment, or_(v.c.closed_at.is_(None), v.c.closed_at >= moment)
     )
@@ -97,9 +100,9 @@ def points(day: date):
     return union_all(vendors, schools).subquery("points")
 
 
-def _counted(points_, filters: dict, dimension: str | None):
+def _counted(points_, given: tuple[str, ...], dimension: str | None):
     """(key, count) of the payees in points_, filtered and grouped by place."""
-    p = t.payees()
+    filters, p = dict.fromkeys(given, True), t.payees()
     key = _key(dimension if dimension in PLACES else None, p=p)
     stmt = select(key, func.count()).select_from(points_)
     if dimension in PLACES or _by_place(filters):
@@ -110,62 +113,100 @@ def _counted(points_, filters: dict, dimension: str | None):
     return _grouped(stmt, key, dimension in PLACES)
 
 
-def registered(day: date, filters: dict, dimension: str | None = None) -> Question:
+def _on(day: date, prefix: str) -> dict:
+    """The values points and _live bind for a day: its end, its 30 days."""
+    first = day - timedelta(days=ACTIVE_DAYS - 1)
+    return {f"{prefix}moment": end_of(day), f"{prefix}first": first, f"{prefix}last": day}
+
+
+def registered(day: date, filters: dict, dimension: str | None, prefix: str) -> Question:
     """(key, points registered on day): vendors activated and not closed, schools."""
-    return _counted(points(day), filters, dimension), {}
+    return _registered(_given(filters), dimension, prefix), _on(day, prefix)
 
 
-def _live(day: date):
-    """The registered points with at least one payment in the 30 days up to day (a
+@cache
+def _registered(given: tuple[str, ...], dimension: str | None, prefix: str):
+    return _counted(points(prefix), given, dimension)
+
+
+def _live(prefix: str):
+    """The registered points with at least one payment in the 30 days up to the day (a
     subquery): an active point is a registered one, so the active share stays within 100 %."""
-    r, known = t.rollup_days, points(day)
+    r, known = t.rollup_days, points(prefix)
+    days = r.c.business_date.between(bindparam(f"{prefix}first"), bindparam(f"{prefix}last"))
     return (
         select(r.c.payee_type, r.c.payee_id)
         .join(known, and_(known.c.payee_type == r.c.payee_type, known.c.payee_id == r.c.payee_id))
-        .where(r.c.business_date.between(day - timedelta(days=ACTIVE_DAYS - 1), day))
+        .where(days)
         .group_by(r.c.payee_type, r.c.payee_id)
         .having(func.sum(r.c.payment_count) > 0)
         .subquery("live")
     )
 
 
-def active(day: date, filters: dict, dimension: str | None = None) -> Question:
+def active(day: date, filters: dict, dimension: str | None, prefix: str) -> Question:
     """(key, points with at least one payment in the 30 days up to day)."""
-    return _counted(_live(day), filters, dimension), {}
+    return _active(_given(filters), dimension, prefix), _on(day, prefix)
 
 
-def distinct_payers(start: date, end: date, filters: dict) -> Question | None:
+@cache
+def _active(given: tuple[str, ...], dimension: str | None, prefix: str):
+    return _counted(_live(prefix), given, dimension)
+
+
+def distinct_payers(start: date, end: date, filters: dict, prefix: str) -> Question | None:
     """(None, distinct payers) of a whole calendar month or year; None otherwise, or when
-    filtered by place (payers are counted per kind of payee, not per market)."""
+    filtered by place or provider (payers are counted per kind of payee, not per market)."""
     period = whole_period(start, end)
     if period is None or any(filters.get(k) for k in ("market", "ward", "legacy_district")):
         return None
     if filters.get("provider"):
         return None
-    c, kind = t.payer_counts, filters.get("payee_type") or t.ANY_PAYEE
+    kind = filters.get("payee_type") or t.ANY_PAYEE
+    return _payers(prefix), {f"{prefix}period": period, f"{prefix}kind": kind}
+
+
+@cache
+def _payers(prefix: str):
+    c = t.payer_counts
     total = func.coalesce(func.sum(c.c.payers), 0)
-    return select(literal(None), total).where(c.c.period == period, c.c.payee_type == kind), {}
+    return select(literal(None), total).where(
+        c.c.period == bindparam(f"{prefix}period"), c.c.payee_type == bindparam(f"{prefix}kind")
+    )
 
 
-def banks_seen(start: date, end: date) -> Question:
+def banks_seen(start: date, end: date, prefix: str) -> Question:
     """(None, banks and wallets payers paid from, in the months the period touches)."""
+    return _banks(prefix), {f"{prefix}from": start.replace(day=1), f"{prefix}to": end}
+
+
+@cache
+def _banks(prefix: str):
     b = t.bank_months
-    return select(literal(None), func.count(func.distinct(b.c.payer_bin))).where(
-        b.c.month.between(start.replace(day=1), end), b.c.payer_bin != "", b.c.payment_count > 0
-    ), {}
+    months = b.c.month.between(bindparam(f"{prefix}from"), bindparam(f"{prefix}to"))
+    banks = func.count(func.distinct(b.c.payer_bin))
+    return select(literal(None), banks).where(months, b.c.payer_bin != "", b.c.payment_count > 0)
 
 
-def funnel(start: date, end: date, filters: dict) -> dict[str, Question]:
+def funnel(start: date, end: date, filters: dict, prefix: str = "funnel_") -> dict[str, Question]:
     """The vendors registered in [start, end] (not closed by its end) → of them, placard
     printed → first payment → active, each by the period's end."""
-    v, p, pp, r, moment = t.vendors, t.payees(), t.placard_prints, t.rollup_days, end_of(end)
+    params = _on(end, prefix) | {f"{prefix}since": end_of(start - timedelta(days=1))}
+    return {name: (stmt, params) for name, stmt in _funnel(_given(filters), prefix).items()}
+
+
+@cache
+def _funnel(given: tuple[str, ...], prefix: str) -> dict:
+    v, p, pp, r = t.vendors, t.payees(), t.placard_prints, t.rollup_days
+    moment, end = bindparam(f"{prefix}moment"), bindparam(f"{prefix}last")
     cohort = (
         select(v.c.id)
         .join(p, and_(p.c.payee_type == "vendor", p.c.payee_id == v.c.id))
-        .where(v.c.created_at >= end_of(start - timedelta(days=1)), v.c.created_at < moment)
+        .where(v.c.created_at >= bindparam(f"{prefix}since"), v.c.created_at < moment)
         .where(or_(v.c.closed_at.is_(None), v.c.closed_at >= moment))
     )
-    ids = select(_filtered(cohort, p, filters | {"payee_type": None}).subquery().c.id)
+    filters = dict.fromkeys(given, True) | {"payee_type": None}
+    ids = select(_filtered(cohort, p, filters).subquery().c.id)
     paid = (
         select(r.c.payee_id)
         .where(r.c.payee_type == "vendor", r.c.business_date <= end, r.c.payee_id.in_(ids))
@@ -173,8 +214,8 @@ def funnel(start: date, end: date, filters: dict) -> dict[str, Question]:
         .having(func.sum(r.c.payment_count) > 0)
         .subquery()
     )
-    live = _live(end)
-    counts = {
+    live = _live(prefix)
+    return {
         "registered": select(literal(None), func.count()).select_from(ids.subquery()),
         "placard_printed": select(literal(None), func.count(func.distinct(pp.c.vendor_id))).where(
             pp.c.vendor_id.in_(ids), pp.c.printed_at < moment
@@ -184,4 +225,3 @@ def funnel(start: date, end: date, filters: dict) -> dict[str, Question]:
             live.c.payee_type == "vendor", live.c.payee_id.in_(ids)
         ),
     }
-    return {name: (stmt, {}) for name, stmt in counts.items()}

@@ -65,15 +65,15 @@ def questions(start: date, end: date, filters: dict, group_by: str | None) -> di
         "now": adoption.transactions(start, end, filters, group_by, "now_"),
         "before": adoption.transactions(ys, ye, filters, group_by, "before_"),
         "previous": adoption.transactions(*previous_period(start, end), filters, None, "prev_"),
-        "points": adoption.registered(end, filters, places),
-        "live": adoption.active(end, filters, places),
-        "points_before": adoption.registered(ye, filters),
-        "live_before": adoption.active(ye, filters),
-        "banks": adoption.banks_seen(start, end),
-        "banks_before": adoption.banks_seen(ys, ye),
+        "points": adoption.registered(end, filters, places, "on_"),
+        "live": adoption.active(end, filters, places, "on_"),
+        "points_before": adoption.registered(ye, filters, None, "ago_"),
+        "live_before": adoption.active(ye, filters, None, "ago_"),
+        "banks": adoption.banks_seen(start, end, "now_banks_"),
+        "banks_before": adoption.banks_seen(ys, ye, "before_banks_"),
     }
     for name, period in (("payers", (start, end)), ("payers_before", (ys, ye))):
-        if (payers := adoption.distinct_payers(*period, filters)) is not None:
+        if (payers := adoption.distinct_payers(*period, filters, f"{name}_")) is not None:
             asked[name] = payers
     return asked
 
