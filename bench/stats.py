@@ -125,13 +125,14 @@ def load_payments(url: str, count: int) -> float:
             conn.execute(text(f"DROP INDEX IF EXISTS {name}"))
     at_three = "(d + time '03:00') AT TIME ZONE 'UTC'"
     banks = ", ".join(f"'{b}'" for b in BANKS)
+    # h: a hash of n, so that payee, provider, amount, bank and payer vary independently
     insert = text(
         f"INSERT INTO payments ({', '.join(COLUMNS)}) "
-        "SELECT 'payment', 'transfer', 'notification', 1 + n % 2, 'B' || n, "
-        f"(ARRAY[15, 20, 30, 50, 80, 120])[1 + (n::bigint * 7919) % 6] * 1000, 0, {at_three}, "
-        f"d, {at_three}, (ARRAY[{banks}])[1 + n % 8], "
-        f"md5(((n::bigint * 2654435761) % {PAYERS})::text), 'vendor', "
-        "1 + (n::bigint * 40503) % :payees, 'matched' FROM (SELECT n, CAST(:first AS date) "
+        "SELECT 'payment', 'transfer', 'notification', 1 + (h / 300) % 2, 'B' || n, "
+        f"(ARRAY[15, 20, 30, 50, 80, 120])[1 + (h / 600) % 6] * 1000, 0, {at_three}, "
+        f"d, {at_three}, (ARRAY[{banks}])[1 + (h / 3600) % 8], "
+        f"md5(((h / 28800) % {PAYERS})::text), 'vendor', 1 + h % :payees, 'matched' "
+        "FROM (SELECT n, abs(hashint8(n)::bigint) AS h, CAST(:first AS date) "
         "+ floor(:days * power(n / CAST(:count AS float), 0.8))::int AS d "
         "FROM generate_series(:low, :high) n) g"
     )

@@ -130,18 +130,18 @@ def _registered(given: tuple[str, ...], dimension: str | None, prefix: str):
 
 
 def _live(prefix: str):
-    """The registered points with at least one payment in the 30 days up to the day (a
-    subquery): an active point is a registered one, so the active share stays within 100 %."""
+    """The registered points with a payment in the 30 days up to the day (a subquery): an
+    active point is a registered one, so the active share stays within 100 %. A point's day
+    rows count while positive (a reversal takes its payment back on the payment's day), and
+    each point is looked up by itself (ix_rollup_days_payee_day)."""
     r, known = t.rollup_days, points(prefix)
-    days = r.c.business_date.between(bindparam(f"{prefix}first"), bindparam(f"{prefix}last"))
-    return (
-        select(r.c.payee_type, r.c.payee_id)
-        .join(known, and_(known.c.payee_type == r.c.payee_type, known.c.payee_id == r.c.payee_id))
-        .where(days)
-        .group_by(r.c.payee_type, r.c.payee_id)
-        .having(func.sum(r.c.payment_count) > 0)
-        .subquery("live")
+    paid = select(r.c.payee_id).where(
+        r.c.payee_type == known.c.payee_type,
+        r.c.payee_id == known.c.payee_id,
+        r.c.business_date.between(bindparam(f"{prefix}first"), bindparam(f"{prefix}last")),
+        r.c.payment_count > 0,
     )
+    return select(known.c.payee_type, known.c.payee_id).where(paid.exists()).subquery("live")
 
 
 def active(day: date, filters: dict, dimension: str | None, prefix: str) -> Question:
