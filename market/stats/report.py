@@ -1,8 +1,9 @@
 """The adoption and tuition reports: figures, the same period a year earlier, growth."""
 
 from datetime import date
+from functools import cache
 
-from sqlalchemy import case, func, select
+from sqlalchemy import bindparam, case, func, select
 from sqlalchemy.orm import Session
 
 from market.stats import adoption, batch
@@ -167,9 +168,16 @@ def tuition_report(
 ) -> list[dict]:
     """Per school: billed (invoices due in the period), collected, collection rate, cashless
     share (transfers over all money received in the period) and outstanding."""
-    s = t.schools
-    billed = _billed(start, end)
-    money, params = _received(start, end)
+    f, params = t.flows(start, end, "tuition_")
+    params |= {"due_from": start, "due_to": end, "school_type": school_type}
+    stmt = _tuition(f, bool(school_type))
+    return [_school_row(r) for r in session.execute(stmt, params).mappings()]
+
+
+@cache
+def _tuition(f, by_type: bool):
+    """The statement of tuition_report, built once per shape of period."""
+    s, billed, money = t.schools, _billed(), _received(f)
     stmt = (
         select(
             s.c.code,
@@ -187,17 +195,16 @@ def tuition_report(
         .outerjoin(money, money.c.payee_id == s.c.id)
         .order_by(s.c.code)
     )
-    if school_type:
-        stmt = stmt.where(s.c.type == school_type)
-    return [_school_row(r) for r in session.execute(stmt, params).mappings()]
+    return stmt.where(s.c.type == bindparam("school_type")) if by_type else stmt
 
 
-def _billed(start: date, end: date):
+def _billed():
     """Per school: billed, collected (up to what was billed) and outstanding, of the invoices
-    due in the period."""
+    due in the period (bound as due_from, due_to)."""
     i = t.invoices
     counted = case((i.c.paid_amount < i.c.total_amount, i.c.paid_amount), else_=i.c.total_amount)
     due = case((i.c.total_amount > i.c.paid_amount, i.c.total_amount - i.c.paid_amount), else_=0)
+    due_in_period = i.c.due_date.between(bindparam("due_from"), bindparam("due_to"))
     return (
         select(
             i.c.school_id,
@@ -205,18 +212,16 @@ def _billed(start: date, end: date):
             func.sum(counted).label("collected"),
             func.sum(due).label("outstanding"),
         )
-        .where(i.c.status != "void", i.c.due_date.between(start, end))
+        .where(i.c.status != "void", due_in_period)
         .group_by(i.c.school_id)
         .subquery()
     )
 
 
-def _received(start: date, end: date):
-    """Per school: money received in the period, and how much of it by transfer (a subquery
-    and its parameters)."""
-    f, params = t.flows(start, end)
+def _received(f):
+    """Per school: money received in the flows f, and how much of it by transfer."""
     by_transfer = case((f.c.method == "transfer", f.c.amount), else_=0)
-    money = (
+    return (
         select(
             f.c.payee_id,
             func.sum(by_transfer).label("transfer"),
@@ -226,7 +231,6 @@ def _received(start: date, end: date):
         .group_by(f.c.payee_id)
         .subquery()
     )
-    return money, params
 
 
 def _school_row(r) -> dict:
