@@ -5,6 +5,7 @@ from datetime import date
 from sqlalchemy import (
     BigInteger,
     Date,
+    Index,
     String,
 )
 from sqlalchemy.orm import Mapped, mapped_column
@@ -14,6 +15,8 @@ from market.db import Base
 
 class DayRollup(Base):
     __tablename__ = "rollup_days"
+    # Was a point paid in its last 30 days: one probe per point (statistics' active points).
+    __table_args__ = (Index("ix_rollup_days_payee_day", "payee_type", "payee_id", "business_date"),)
 
     business_date: Mapped[date] = mapped_column(Date, primary_key=True)
     payee_type: Mapped[str] = mapped_column(String(20), primary_key=True)
