@@ -29,6 +29,13 @@ WORDS: dict[str, dict[str, str]] = {
         "cancelled": "Đã hủy",
     },
     "receipt": {"issued": "Đã lập", "cancelled": "Đã hủy"},
+    "line_kind": {
+        "tuition": "Học phí",
+        "meals": "Tiền ăn",
+        "insurance": "Bảo hiểm",
+        "service": "Dịch vụ",
+        "other": "Khoản khác",
+    },
     "role": {
         "admin": "Quản trị viên",
         "market_manager": "Ban quản lý chợ",
@@ -88,6 +95,23 @@ MESSAGES: dict[str, str] = {
     "The account is deactivated.": "Tài khoản này đã bị khóa.",
     "You cannot deactivate yourself; ask another admin.": (
         "Bạn không thể tự khóa tài khoản của mình; hãy nhờ một quản trị viên khác."
+    ),
+    "2–30 of A-Z, 0-9 and '-'.": "Mã gồm 2 đến 30 chữ in hoa không dấu, chữ số hoặc dấu -.",
+    "5 digits.": "Ghi đúng 5 chữ số.",
+    "already exists": "Mã này đã có; chọn mã khác.",
+    "Must be one of: public, private.": "Chọn một loại trường.",
+    "choose an action": "Chọn một thao tác: kích hoạt, tạm ngưng hoặc ngừng kinh doanh.",
+    "a reason is required": "Hãy ghi lý do: lý do được lưu vào lịch sử của tiểu thương.",
+    "at most 500 characters": "Lý do dài quá 500 ký tự; hãy viết ngắn lại.",
+    "not allowed from the current status": (
+        "Trạng thái hiện tại của tiểu thương không cho phép thao tác này."
+    ),
+    "stall already taken": "Sạp này đang có một tiểu thương khác.",
+    "choose 1, 2 or 4 a page": "Chọn 1, 2 hoặc 4 placard một trang.",
+    "choose new or all vendors": "Chọn in cho tiểu thương chưa in, hay cho tất cả.",
+    "no vendor to print": (
+        "Không có tiểu thương nào để in: chợ chưa có tiểu thương đang hoạt động, hoặc ai cũng "
+        "đã có placard (chọn “Tất cả tiểu thương đang hoạt động” để in lại)."
     ),
 }
 UNKNOWN_MESSAGE = "Giá trị này không hợp lệ."

@@ -1,63 +1,26 @@
-"""Amounts of đồng read out in Vietnamese words, the way receipts print them ("Bằng chữ")."""
+"""What a school transfer pays, in the words a bank carries."""
 
-DIGITS = ("không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín")
-BILLION = 1_000_000_000
-SCALES = ("triệu", "nghìn", "")  # the three groups of a number below one tỷ, high to low
+# What a transfer pays, in the ASCII words banks carry: each kind of line, in full and short.
+KIND_WORDS = {
+    "tuition": ("HOC PHI", "HOC PHI"),
+    "meals": ("TIEN AN", "TIEN AN"),
+    "insurance": ("BAO HIEM", "BH"),
+    "service": ("DICH VU", "DV"),
+    "other": ("KHOAN THU", "KHAC"),
+}
+GENERAL_WORDS = "KHOAN THU"
 
 
-def _group(number: int, leading: bool) -> list[str]:
-    """Words for 0 < number < 1000; a non-leading group reads its zero hundreds aloud."""
-    hundreds, rest = divmod(number, 100)
-    tens, units = divmod(rest, 10)
+def transfer_words(kinds: list[str], room: int) -> str:
+    """What is paid, for the transfer text after the reference: the words of the kinds
+    charged, in the order given, each in full or else short while they fit in room
+    characters; 'KHOAN THU' when nothing is named (never 'HOC PHI' without tuition)."""
     words: list[str] = []
-    says_hundreds = hundreds > 0 or not leading
-    if says_hundreds:
-        words += [DIGITS[hundreds], "trăm"]
-    if tens == 0:
-        if units and says_hundreds:
-            words.append("linh")
-    elif tens == 1:
-        words.append("mười")
-    else:
-        words += [DIGITS[tens], "mươi"]
-    if units == 1 and tens >= 2:
-        words.append("mốt")
-    elif units == 5 and tens >= 1:
-        words.append("lăm")
-    elif units:
-        words.append(DIGITS[units])
-    return words
-
-
-def _below_billion(number: int, leading: bool) -> list[str]:
-    """Words for 0 < number < 10^9; groups that are all zero are left unsaid."""
-    groups = (number // 1_000_000, number // 1000 % 1000, number % 1000)
-    words: list[str] = []
-    for value, scale in zip(groups, SCALES, strict=True):
-        if value:
-            words += _group(value, leading and not words)
-            if scale:
-                words.append(scale)
-    return words
-
-
-def _words(number: int, leading: bool = True) -> list[str]:
-    # The count of tỷ is itself read as a number: 9.999 tỷ is "chín nghìn chín trăm … tỷ",
-    # and tỷ repeats past 10^18 ("một tỷ tỷ").
-    if number < BILLION:
-        return _below_billion(number, leading)
-    high, low = divmod(number, BILLION)
-    words = [*_words(high, leading), "tỷ"]
-    if low:
-        words += _below_billion(low, leading=False)
-    return words
-
-
-def amount_in_words(amount: int) -> str:
-    """1205000 → 'Một triệu hai trăm linh năm nghìn đồng'."""
-    if not isinstance(amount, int) or isinstance(amount, bool):
-        raise ValueError(f"an amount of đồng is a whole number, not {type(amount).__name__}")
-    if amount < 0:
-        raise ValueError("an amount of đồng cannot be negative")
-    text = " ".join(_words(amount)) if amount else DIGITS[0]
-    return f"{text[0].upper()}{text[1:]} đồng"
+    for kind in dict.fromkeys(kinds):  # each kind once, first place kept
+        full, short = KIND_WORDS.get(kind, (GENERAL_WORDS, GENERAL_WORDS))
+        fitting = [w for w in (full, short) if len(" ".join([*words, w])) <= room]
+        if not fitting:
+            break
+        if fitting[0] not in words:
+            words.append(fitting[0])
+    return " ".join(words) or GENERAL_WORDS[:room]
