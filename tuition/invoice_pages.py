@@ -19,7 +19,7 @@ def _filters() -> dict:
     status = request.args.get("status", "")
     plan = request.args.get("plan", "")
     return {
-        "class_name": request.args.get("class", "").strip().upper()[:10] or None,
+        "class_name": students.class_filter(request.args.get("class", "")[:20]),
         "status": status if status in INVOICE_STATUSES else None,
         "plan_id": int(plan) if plan.isdigit() and len(plan) < 18 else None,
     }

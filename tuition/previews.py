@@ -37,8 +37,9 @@ class Change:
 
     @property
     def differs(self) -> bool:
-        """True when a reissue would change what is due."""
-        return self.total_now != self.invoice.total_amount
+        """True when a reissue would change what is due, or by when."""
+        due = self.invoice.plan.due_date
+        return self.total_now != self.invoice.total_amount or due != self.invoice.due_date
 
 
 @dataclass

@@ -104,6 +104,10 @@ class ExemptionCreateSchema(InputSchema):
             raise ValidationError("Ends before it starts.", "valid_to")
 
 
+class ExemptionEndSchema(InputSchema):
+    on = fields.Date(metadata={"description": "the last day it covers; today by default"})
+
+
 class ExemptionSchema(Schema):
     id = fields.Integer()
     student_id = fields.Integer()

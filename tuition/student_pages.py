@@ -33,7 +33,10 @@ def school(code: str):
     """Classes with their counts; students found by name or code, in a class."""
     session = get_session()
     school = schools.get_school(session, actor=caller(), code=code)
-    query = {"q": request.args.get("q", "")[:100], "class_name": request.args.get("class", "")[:10]}
+    query = {
+        "q": request.args.get("q", "")[:100],
+        "class_name": students.class_filter(request.args.get("class", "")[:20]) or "",
+    }
     found = students.list_students(session, school=school, after=after_cursor(), **query)
     classes = students.class_counts(session, school=school)
     shown = {"school": school, "found": found, "query": query, "classes": classes}

@@ -28,7 +28,8 @@ def class_counts(session: Session, *, school: School) -> list[tuple[str, int]]:
     return [(name, count) for name, count in rows]
 
 
-def _class(value: str | None) -> str | None:
+def class_filter(value: str | None) -> str | None:
+    """A class as typed in a filter ('lớp 6a1'), as stored ('6A1'); None when blank."""
     try:
         return normalize_class(value) if value and value.strip() else None
     except ValueError:
@@ -46,8 +47,8 @@ def list_students(
 ) -> Page:
     """The school's students, in a class, whose name (accent-insensitive) or code holds q."""
     stmt = select(Student).where(Student.school_id == school.id)
-    if _class(class_name):
-        stmt = stmt.where(Student.class_name == _class(class_name))
+    if class_filter(class_name):
+        stmt = stmt.where(Student.class_name == class_filter(class_name))
     if q and q.strip():
         term = like_pattern(fold(q))
         stmt = stmt.where(

@@ -3,11 +3,13 @@
 from flask_smorest import Blueprint
 
 from market.auth import caller, require
-from market.db import get_session
+from market.clock import business_date_of
+from market.db import get_session, utcnow
 from market.roster.schemas import ImportFileSchema, ImportQuerySchema, ImportResultSchema
 from tuition import plans, schools, students
 from tuition.schemas import (
     ExemptionCreateSchema,
+    ExemptionEndSchema,
     ExemptionSchema,
     FeePlanCreateSchema,
     FeePlanSchema,
@@ -128,3 +130,17 @@ def add_exemption(body, student_id):
     session = get_session()
     student = schools.get_student(session, actor=caller(), student_id=student_id)
     return plans.add_exemption(session, student=student, details=body)
+
+
+@blp.post("/students/<int:student_id>/exemptions/<int:exemption_id>/end")
+@require(*schools.STAFF)
+@blp.arguments(ExemptionEndSchema)
+@blp.response(200, ExemptionSchema)
+def end_exemption(body, student_id, exemption_id):
+    """End an exemption: it covers nothing due after the day given (today by default)."""
+    session = get_session()
+    student = schools.get_student(session, actor=caller(), student_id=student_id)
+    on = body.get("on") or business_date_of(utcnow())
+    return students.end_exemption(
+        session, actor=caller(), student=student, exemption_id=exemption_id, on=on
+    )

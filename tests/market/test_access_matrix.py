@@ -126,6 +126,7 @@ ACCESS = {
     ("POST", "/api/v1/students/<int:student_id>/exemptions"): SCHOOL_STAFF,
     ("GET", "/api/v1/schools/<code>/students"): SCHOOL_STAFF,
     ("GET", "/api/v1/students/<int:student_id>"): SCHOOL_STAFF,
+    ("POST", "/api/v1/students/<int:student_id>/exemptions/<int:exemption_id>/end"): SCHOOL_STAFF,
     ("GET", "/api/v1/schools/<code>/invoices.pdf"): SCHOOL_STAFF,
     ("GET", "/api/v1/invoices"): SCHOOL_STAFF,
     ("GET", "/api/v1/invoices/<reference>"): SCHOOL_STAFF,

@@ -51,7 +51,7 @@ def invoice_of(session, name: str) -> Invoice:
 
 def test_the_list_filters_by_class_and_status_and_offers_the_class_notices(world, session):
     _, _, browser = world
-    page = text_of(browser.get("/invoices?class=6a1", headers=HTML))
+    page = text_of(browser.get("/invoices?class=lớp 6a1", headers=HTML))
     assert "2 hóa đơn lớp 6A1" in page and "Lê Cúc" not in page
     assert "In thông báo nộp tiền lớp 6A1 (PDF)" in page
     assert "Không có hóa đơn nào" in text_of(browser.get("/invoices?status=paid", headers=HTML))

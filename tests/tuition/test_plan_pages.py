@@ -108,7 +108,9 @@ def test_after_a_change_the_page_shows_what_a_reissue_voids_and_what_to_settle(w
     )
     assert changed.status_code == 302
     page = text_of(browser.get(changed.location, headers=HTML))
-    assert "2 hóa đơn chưa nộp sẽ có số tiền mới" in page
+    assert (
+        "2 hóa đơn chưa nộp sẽ có số tiền hoặc hạn nộp mới, 1 hóa đơn đã có tiền nộp lệch" in page
+    )
     assert "Sẽ hủy và phát hành lại (2)" in page and "1.584.520 ₫ 1.634.520 ₫" in page
     settle = page.split("cần xử lý riêng (1)")[1]
     assert (
@@ -144,3 +146,15 @@ def test_another_schools_plan_is_not_found_and_other_roles_get_403(world, app, s
     assert forged.status_code == 404 and session.scalars(select(Invoice)).all() == []
     bank = signed_in(app, session, make_user(session, "bank_staff")[0])
     assert bank.get(f"/fee-plans/{plan.id}", headers=HTML).status_code == 403
+
+
+def test_a_new_due_date_is_a_change_a_reissue_applies(world, session):
+    _, _, browser = world
+    browser.post("/schools/THCS-LQD/fee-plans", headers=HTML, data=FORM)
+    plan = session.scalars(select(FeePlan)).one()
+    browser.post(f"/fee-plans/{plan.id}/issue", headers=HTML, data={"csrf": FORM_TOKEN})
+    unchanged = text_of(browser.get(f"/fee-plans/{plan.id}", headers=HTML))
+    assert "Mọi hóa đơn đang khớp với đợt thu" in unchanged and "Vẫn phát hành lại" in unchanged
+    browser.post(f"/fee-plans/{plan.id}", headers=HTML, data=FORM | {"due_date": "2026-11-15"})
+    page = text_of(browser.get(f"/fee-plans/{plan.id}", headers=HTML))
+    assert "3 hóa đơn chưa nộp sẽ có số tiền hoặc hạn nộp mới" in page

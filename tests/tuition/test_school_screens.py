@@ -1,6 +1,7 @@
 """The school accountant's flow in Chromium at a phone's 390 px and an office PC's 1366 px:
 import a class with one bad row and fix it, give a student 50 % off tuition, create and issue a
-collection round, record cash and open its receipt. Every screen passes axe-core, scrolls no
+collection round, record cash and open its receipt, give a parent's transfer without the
+invoice's code to the child's invoice. Every screen passes axe-core, scrolls no
 sideways and lands in build/screenshots/."""
 
 import pytest
@@ -9,9 +10,11 @@ from market.db import get_db
 from market.migrate import upgrade
 from market.users import create_user
 from tests.browser import WIDTHS, check_screen, live_server, screen_page
-from tests.factories import make_school
+from tests.factories import generic_notification, make_provider, make_school
 
 PASSWORD = "mat-khau-dai-1"
+SECRET = "s3cret-s3cret-s3cret"
+ACCOUNTS = {"phone": "7770001", "desktop": "7770002"}
 HEADER = "Mã học sinh,Họ và tên,Lớp,Ngày sinh,Phụ huynh,SĐT phụ huynh\n"
 ROWS = [
     "HS001,Nguyễn Thị Hòa,6A1,05/09/2014,Nguyễn Văn Bình,0912345678",
@@ -30,9 +33,13 @@ def served(tmp_path_factory):
     upgrade(url)
     app = create_app({"TESTING": True, "SECRET_KEY": "school-screens", "DATABASE_URL": url})
     with app.app_context(), get_db().session_scope() as session:
+        make_provider(session, secret=SECRET)
         for width in WIDTHS:
             school = make_school(
-                session, code=f"THCS-{width.upper()}", name="Trường THCS Lê Quý Đôn"
+                session,
+                code=f"THCS-{width.upper()}",
+                name="Trường THCS Lê Quý Đôn",
+                account_number=ACCOUNTS[width],
             )
             create_user(
                 session,
@@ -159,3 +166,29 @@ def test_an_accountant_imports_a_class_sets_an_exemption_issues_a_plan_and_takes
         page.goto(f"{served}/schools/{code}/outstanding")
         assert "6A2" not in page.locator("main").inner_text()  # no plan for 6A2
         check_screen(page, f"{shot}-outstanding")
+
+        # A parent's transfer without the invoice's code: found by the child's name, assigned.
+        body, headers = generic_notification(
+            SECRET,
+            txn=f"FT-{width}",
+            amount=1_600_000,
+            account=ACCOUNTS[width],
+            description="nop tien hoc cho con",
+        )
+        sent = page.request.post(
+            f"{served}/api/v1/notifications/vqr-generic", data=body, headers=headers
+        )
+        assert sent.ok, sent.text()
+        page.goto(f"{served}/payments/unmatched")
+        row = page.get_by_role("row").filter(has_text="1.600.000 ₫")
+        row.get_by_role("searchbox").fill("tran van bao")
+        row.get_by_role("button", name="Tìm").click()
+        page.wait_for_url("**/payments/*?q=**")
+        choice = page.get_by_label("Trần Văn Bảo – 6A1 (HS002)")
+        choice.check()
+        check_screen(page, f"{shot}-assign-transfer")
+        page.fill("#reason", "Phụ huynh em Bảo xác nhận qua điện thoại")
+        page.get_by_role("button", name="Gán giao dịch").click()
+        page.wait_for_selector(".flash")
+        assert "Đã gán giao dịch 1.600.000 ₫" in page.locator(".flash").inner_text()
+        check_screen(page, f"{shot}-assigned-transfer")

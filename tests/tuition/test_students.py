@@ -78,3 +78,24 @@ def test_another_schools_accountant_sees_neither_list_nor_student(client, sessio
         make_user(session, "market_manager", market_id=make_market(session).id)[1]
     )
     assert client.get(f"/api/v1/students/{student.id}", headers=vendor_board).status_code == 403
+
+
+def test_an_exemption_is_ended_on_a_day_once(client, session):
+    school = make_school(session)
+    student = make_student(session, school)
+    staff = _staff(session, school)
+    added = client.post(
+        f"/api/v1/students/{student.id}/exemptions",
+        headers=staff,
+        json={"amount": 200000, "reason": "Con thương binh", "valid_from": "2026-09-01"},
+    ).json
+    url = f"/api/v1/students/{student.id}/exemptions/{added['id']}/end"
+    assert client.post(url, headers=staff, json={"on": "2026-08-01"}).status_code == 409
+    assert client.post(url, headers=staff, json={"on": "1 tháng 12"}).status_code == 422
+    ended = client.post(url, headers=staff, json={"on": "2026-10-31"})
+    assert ended.status_code == 200 and ended.json["valid_to"] == "2026-10-31"
+    later = client.post(url, headers=staff, json={"on": "2026-12-31"})
+    assert later.status_code == 409  # already ended
+    other = make_student(session, school)
+    wrong = f"/api/v1/students/{other.id}/exemptions/{added['id']}/end"
+    assert client.post(wrong, headers=staff, json={}).status_code == 404
