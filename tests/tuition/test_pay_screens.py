@@ -12,7 +12,7 @@ from market.db import get_db
 from market.migrate import upgrade
 from tests.browser import WIDTHS, check_screen, live_server, screen_page
 from tests.factories import make_provider
-from tests.tuition.test_pages import NO_TUITION, SECRET, school_of, transfer
+from tests.tuition.paying import NO_TUITION, SECRET, school_of, transfer
 from tuition.invoices import transfer_text
 from tuition.models import Invoice
 
