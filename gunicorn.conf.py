@@ -1,6 +1,16 @@
 """gunicorn's settings for this project (it reads ./gunicorn.conf.py by default)."""
 
+import os
 import sys
+
+# Vendors' phones keep /stall/events open for minutes: each open screen holds a worker thread,
+# so the workers are threaded (gthread) with room for every screen and, beside them, the
+# threads that take the banks' notifications. An idle screen costs a sleeping thread, no CPU.
+# The command line (-w, -k, --threads) or WEB_CONCURRENCY / GUNICORN_THREADS still choose.
+worker_class = "gthread"
+workers = int(os.environ.get("WEB_CONCURRENCY", 2 * (os.cpu_count() or 1) + 1))
+threads = int(os.environ.get("GUNICORN_THREADS", 1000))
+worker_connections = threads + 200
 
 
 def on_starting(server) -> None:

@@ -27,6 +27,9 @@ class Config:
     PROVIDER_CACHE_SECONDS = 10
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
+    # A vendor's phone signed in by a link keeps its cookie this long (staff cookies end with
+    # the browser); the server ends the device itself after 90 days too.
+    PERMANENT_SESSION_LIFETIME = 90 * 24 * 3600
     # flask-smorest / OpenAPI
     API_TITLE = "Chợ 4.0 Cashless API"
     API_VERSION = "v1"

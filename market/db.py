@@ -115,6 +115,11 @@ class Database:
         else:
             self.factory.configure(bind=connection, join_transaction_mode="create_savepoint")
 
+    @property
+    def bound(self) -> bool:
+        """True while sessions join an outer transaction (tests)."""
+        return self._outer is not None
+
     @contextmanager
     def direct(self):
         """A PostgreSQL driver connection of the pool's, in autocommit mode: each statement

@@ -2,11 +2,11 @@
 
 import hashlib
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import CheckConstraint, ForeignKey, String, select, text, update
+from sqlalchemy import CheckConstraint, ForeignKey, String, or_, select, text, update
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from market import audit
@@ -72,6 +72,11 @@ class LoginSession(Base):
     key_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     ended_at: Mapped[datetime | None]
+    # A device (a vendor's phone signed in by a link): it lapses at expires_at, and the board
+    # sees its browser and when it was last seen. Staff sessions leave these empty.
+    expires_at: Mapped[datetime | None]
+    last_seen_at: Mapped[datetime | None]
+    user_agent: Mapped[str | None] = mapped_column(String(300))
 
 
 def hash_token(token: str) -> str:
@@ -156,14 +161,43 @@ def start_session(session: Session, *, user: User) -> str:
     return key
 
 
+def start_device(session: Session, *, user: User, lifetime: timedelta, user_agent: str) -> tuple:
+    """Record a signed-in device of user for lifetime: (its key in clear, the session row)."""
+    key, now = secrets.token_urlsafe(32), utcnow()
+    device = LoginSession(
+        user_id=user.id,
+        key_hash=hash_token(key),
+        expires_at=now + lifetime,
+        last_seen_at=now,
+        user_agent=user_agent[:300] or None,
+    )
+    session.add(device)
+    session.flush()
+    return key, device
+
+
+SEEN_EVERY = timedelta(minutes=5)  # a device's last_seen_at is written at most this often
+
+
 def user_for_session(session: Session, key: str) -> User | None:
-    """The active user of an unended login session, or None."""
+    """The active user of an unended, unexpired login session, or None (a device is marked
+    seen now and then)."""
+    now = utcnow()
     row = session.execute(
-        select(User)
+        select(User, LoginSession)
         .join(LoginSession, LoginSession.user_id == User.id)
-        .where(LoginSession.key_hash == hash_token(key), LoginSession.ended_at.is_(None))
-    ).scalar_one_or_none()
-    return row if row is not None and row.active else None
+        .where(
+            LoginSession.key_hash == hash_token(key),
+            LoginSession.ended_at.is_(None),
+            or_(LoginSession.expires_at.is_(None), LoginSession.expires_at > now),
+        )
+    ).one_or_none()
+    if row is None or not row.User.active:
+        return None
+    device = row.LoginSession
+    if device.expires_at is not None and (device.last_seen_at or now) <= now - SEEN_EVERY:
+        device.last_seen_at = now
+    return row.User
 
 
 def end_session(session: Session, *, key: str) -> None:

@@ -165,6 +165,7 @@ def list_invoices(
     school: School | None = None,
     class_name: str | None = None,
     status: str | None = None,
+    plan_id: int | None = None,
     limit: int = 50,
     after: int | None = None,
 ) -> Page:
@@ -178,6 +179,8 @@ def list_invoices(
         stmt = stmt.where(Student.class_name == class_name.upper())
     if status:
         stmt = stmt.where(Invoice.status == status)
+    if plan_id:
+        stmt = stmt.where(Invoice.plan_id == plan_id)
     return paginate(session, stmt, Invoice.id, limit=limit, after=after)
 
 

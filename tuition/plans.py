@@ -1,6 +1,6 @@
 """Fee plans, exemptions and issuing invoices (idempotently)."""
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from market import audit
@@ -10,7 +10,8 @@ from market.identity import InvalidValue
 from market.users import User
 from payments.qr.reference import new_reference
 from tuition.models import Exemption, FeePlan, FeePlanLine, Invoice, InvoiceLine, School, Student
-from tuition.rules import Reduction, invoice_lines, invoice_status, normalize_school_year
+from tuition.previews import reductions_of
+from tuition.rules import invoice_lines, invoice_status, normalize_school_year
 
 INVOICE_PREFIX = "HP"  # học phí: every collection a school makes
 
@@ -104,15 +105,7 @@ def _references(session: Session, count: int) -> list[str]:
 
 
 def _issue(session: Session, plan: FeePlan, students: list[Student]) -> int:
-    reductions: dict[int, list[Reduction]] = {}
-    for e in session.execute(
-        select(Exemption).where(Exemption.student_id.in_([s.id for s in students]))
-    ).scalars():
-        reductions.setdefault(e.student_id, []).append(
-            Reduction(
-                e.percent, e.amount, tuple(e.kinds) if e.kinds else None, e.valid_from, e.valid_to
-            )
-        )
+    reductions = reductions_of(session, [s.id for s in students])
     base = [(line.item, line.kind, line.amount) for line in plan.lines]
     for student, reference in zip(students, _references(session, len(students)), strict=True):
         lines = invoice_lines(base, reductions.get(student.id, []), plan.due_date)
@@ -189,3 +182,21 @@ def reissue_plan(session: Session, *, actor: User, plan_id: int, reason: str) ->
         changes={"voided": [None, len(unpaid)], "issued": [None, issued]},
     )
     return {"voided": len(unpaid), "issued": issued, "kept_with_payments": sorted(kept)}
+
+
+def list_plans(session: Session, *, school: School) -> list[tuple[FeePlan, dict[str, int]]]:
+    """The school's plans, newest first, each with its invoices counted by status."""
+    plans = list(
+        session.scalars(
+            select(FeePlan).where(FeePlan.school_id == school.id).order_by(FeePlan.id.desc())
+        )
+    )
+    counts: dict[int, dict[str, int]] = {p.id: {} for p in plans}
+    rows = session.execute(
+        select(Invoice.plan_id, Invoice.status, func.count())
+        .where(Invoice.school_id == school.id)
+        .group_by(Invoice.plan_id, Invoice.status)
+    )
+    for plan_id, status, n in rows:
+        counts.setdefault(plan_id, {})[status] = n
+    return [(p, counts[p.id]) for p in plans]

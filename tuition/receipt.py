@@ -10,10 +10,10 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
+from market.amount_words import amount_in_words
 from market.fonts import PDF_NAMES, register_pdf_fonts
 from market.money import format_vnd
 from payments.qr.placard import GREEN, INK, MUTED, PT_PER_MM, TINT
-from tuition.words import amount_in_words
 
 PAGE_W, PAGE_H = A5[0] / mm, A5[1] / mm
 MARGIN = 10.0

@@ -56,7 +56,8 @@ def outstanding(session: Session, *, school: School, today=None) -> list[dict]:
     ]
 
 
-def _by_class(rows: list[dict]) -> list[dict]:
+def by_class(rows: list[dict]) -> list[dict]:
+    """{class, invoices, balance} of each class of the outstanding rows."""
     classes: dict[str, dict] = {}
     for row in rows:
         entry = classes.setdefault(
@@ -72,7 +73,7 @@ def render(rows: list[dict], kind: str, school: School):
     if kind == "json":
         payload = [r | {"due_date": r["due_date"].isoformat()} for r in rows]
         return jsonify(
-            items=payload, by_class=_by_class(rows), total_balance=sum(r["balance"] for r in rows)
+            items=payload, by_class=by_class(rows), total_balance=sum(r["balance"] for r in rows)
         )
     name = f"cong-no-{school.code}"
     if kind == "csv":

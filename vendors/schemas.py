@@ -31,6 +31,7 @@ class StatusChangeSchema(InputSchema):
 class VendorQuerySchema(ListQuerySchema):
     market = fields.String(validate=validate.Length(max=30))
     status = fields.String(validate=validate.OneOf(STATUSES))
+    category = Text(max_length=60)
     q = Text(max_length=100)
 
 

@@ -3,7 +3,7 @@
 from datetime import date, timedelta
 from functools import cache
 
-from sqlalchemy import and_, bindparam, func, literal, or_, select
+from sqlalchemy import and_, bindparam, func, literal, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from market.stats import readmodel as t
@@ -96,31 +96,36 @@ def _transactions(f, dimension: str | None, given: tuple[str, ...]):
 
 def registered(session: Session, day: date, filters: dict, dimension: str | None = None) -> dict:
     """{key: acceptance points registered on day}: vendors activated and not closed, schools."""
-    v, p, s = t.vendors, t.payees(), t.schools
-    moment = end_of(day)
-    vendor_ok = and_(
-        p.c.payee_type == "vendor",
-        v.c.activated_at < moment,
-        or_(v.c.closed_at.is_(None), v.c.closed_at >= moment),
-    )
-    school_ok = and_(p.c.payee_type == "school", s.c.created_at < moment)
+    p, known = t.payees(), points(day)
     key = _key(dimension if dimension in PLACES else None, p=p)
     stmt = (
         select(key, func.count())
-        .select_from(p)
-        .outerjoin(v, and_(p.c.payee_type == "vendor", v.c.id == p.c.payee_id))
-        .outerjoin(s, and_(p.c.payee_type == "school", s.c.id == p.c.payee_id))
-        .where(or_(vendor_ok, school_ok))
+        .select_from(known)
+        .join(p, and_(p.c.payee_type == known.c.payee_type, p.c.payee_id == known.c.payee_id))
         .group_by(key)
     )
     return dict(session.execute(_filtered(stmt, p, filters), filter_params(filters)).all())
 
 
+def points(day: date):
+    """The acceptance points registered on day (payee_type, payee_id): vendors activated and
+    not closed by then, schools created by then (a subquery)."""
+    v, s, moment = t.vendors, t.schools, end_of(day)
+    vendors = select(literal("vendor").label("payee_type"), v.c.id.label("payee_id")).where(
+        v.c.activated_at < moment, or_(v.c.closed_at.is_(None), v.c.closed_at >= moment)
+    )
+    schools = select(literal("school"), s.c.id).where(s.c.created_at < moment)
+    return union_all(vendors, schools).subquery("points")
+
+
 def _live(day: date, payee_type: str | None = None):
-    """The payees with at least one payment in the 30 days up to day (a subquery)."""
-    r = t.rollup_days
-    stmt = select(r.c.payee_type, r.c.payee_id).where(
-        r.c.business_date.between(day - timedelta(days=ACTIVE_DAYS - 1), day)
+    """The registered points with at least one payment in the 30 days up to day (a
+    subquery): an active point is a registered one, so the active share stays within 100 %."""
+    r, known = t.rollup_days, points(day)
+    stmt = (
+        select(r.c.payee_type, r.c.payee_id)
+        .join(known, and_(known.c.payee_type == r.c.payee_type, known.c.payee_id == r.c.payee_id))
+        .where(r.c.business_date.between(day - timedelta(days=ACTIVE_DAYS - 1), day))
     )
     if payee_type:
         stmt = stmt.where(r.c.payee_type == payee_type)
@@ -181,37 +186,41 @@ def banks_seen(session: Session, start: date, end: date) -> int:
     return session.execute(_banks(start, end)).scalar()
 
 
-def funnel(session: Session, day: date, filters: dict) -> dict:
-    """Vendors registered → placard printed → first payment → active (on day)."""
-    v, p, pp, r = t.vendors, t.payees(), t.placard_prints, t.rollup_days
-    base = (
+def funnel(session: Session, start: date, end: date, filters: dict) -> dict:
+    """The vendors registered in [start, end] (not closed by its end) → of them, placard
+    printed → first payment → active, each by the period's end: one statement."""
+    v, p, pp, r, moment = t.vendors, t.payees(), t.placard_prints, t.rollup_days, end_of(end)
+    cohort = (
         select(v.c.id)
         .join(p, and_(p.c.payee_type == "vendor", p.c.payee_id == v.c.id))
-        .where(v.c.created_at < end_of(day), v.c.status != "closed")
+        .where(v.c.created_at >= end_of(start - timedelta(days=1)), v.c.created_at < moment)
+        .where(or_(v.c.closed_at.is_(None), v.c.closed_at >= moment))
     )
-    base = _filtered(base, p, filters | {"payee_type": None}).subquery()
+    cohort = _filtered(cohort, p, filters | {"payee_type": None}).subquery()
+    ids = select(cohort.c.id)
     printed = select(func.count(func.distinct(pp.c.vendor_id))).where(
-        pp.c.vendor_id.in_(select(base.c.id))
+        pp.c.vendor_id.in_(ids), pp.c.printed_at < moment
     )
     paid = (
         select(r.c.payee_id)
-        .where(
-            r.c.payee_type == "vendor",
-            r.c.business_date <= day,
-            r.c.payee_id.in_(select(base.c.id)),
-        )
+        .where(r.c.payee_type == "vendor", r.c.business_date <= end, r.c.payee_id.in_(ids))
         .group_by(r.c.payee_id)
         .having(func.sum(r.c.payment_count) > 0)
         .subquery()
     )
-    vendor_filters = filters | {"payee_type": "vendor"}
-    params = filter_params(filters)
-    return {
-        "registered": session.execute(select(func.count()).select_from(base), params).scalar(),
-        "placard_printed": session.execute(printed, params).scalar(),
-        "first_payment": session.execute(select(func.count()).select_from(paid), params).scalar(),
-        "active": sum(active(session, day, vendor_filters).values()),
-    }
+    live = _live(end, "vendor")
+    counts = session.execute(
+        select(
+            select(func.count()).select_from(cohort).scalar_subquery(),
+            printed.scalar_subquery(),
+            select(func.count()).select_from(paid).scalar_subquery(),
+            select(func.count()).where(live.c.payee_id.in_(ids)).scalar_subquery(),
+        ),
+        filter_params(filters),
+    ).one()
+    return dict(
+        zip(("registered", "placard_printed", "first_payment", "active"), counts, strict=True)
+    )
 
 
 def _registered_counts(day: date, payee_type: str | None) -> tuple:

@@ -60,7 +60,9 @@ schools = _table(
     Column("created_at", DateTime(timezone=True)),
 )
 providers = _table("providers", Column("id", BigInteger), Column("name", String))
-placard_prints = _table("placard_prints", Column("vendor_id", BigInteger))
+placard_prints = _table(
+    "placard_prints", Column("vendor_id", BigInteger), Column("printed_at", DateTime(timezone=True))
+)
 invoices = _table(
     "invoices",
     Column("id", BigInteger),

@@ -154,7 +154,7 @@ def adoption_report(
         },
     }
     if with_funnel:
-        report["funnel"] = adoption.funnel(session, end, filters)
+        report["funnel"] = adoption.funnel(session, start, end, filters)
     report["rows"] = rows
     return report
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from psycopg import RawCursor
-from sqlalchemy import and_, bindparam, case, func, literal_column, select
+from sqlalchemy import Text, and_, bindparam, case, cast, func, literal_column, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import FromClause
 
@@ -112,6 +112,24 @@ def _steps(dialect: str, p: FromClause, plan: Plan) -> list:
     return steps
 
 
+# Live screens (a vendor's phone) learn of each payment to a payee at commit: the notice is
+# small (the id and the payee); a listener reads the payment itself. See payments/live.py.
+LIVE_CHANNEL = "payments_live"
+# Payments to one account commit in the order of their ids (a transaction-long lock on the
+# account, taken before its id is drawn), so that a screen resuming after the last id it saw
+# never skips one that committed late.
+LIVE_ORDER = "SELECT pg_advisory_xact_lock(1279874629, hashtext($1))"
+
+
+def live_notice(p: FromClause):
+    """pg_notify of each row of p that has a payee, delivered when the transaction commits."""
+    notice = func.json_build_object(
+        "id", p.c.id, "payee_type", p.c.payee_type, "payee_id", p.c.payee_id
+    )
+    sent = func.pg_notify(literal_column(f"'{LIVE_CHANNEL}'"), cast(notice, Text))
+    return case((p.c.payee_id.is_not(None), sent)).label("live")
+
+
 class Statements:
     """The statements of one application's writes, built and compiled once (kept on its
     payments hub): holders() is the query of every domain's holders of an account."""
@@ -134,7 +152,7 @@ class Statements:
         ctes = [s.cte(f"step_{n}") for n, s in enumerate(_steps("postgresql", p, plan))]
         if plan.count:
             ctes += rule_ctes(_counted(p, plan), plan.sign)
-        return select(p.c.id).add_cte(*ctes)
+        return select(p.c.id, live_notice(p)).add_cte(*ctes)
 
     def compiled(self, name: str, build: Callable[[], object]) -> DriverSQL:
         """The statement called name, compiled once for the PostgreSQL driver."""
@@ -146,7 +164,14 @@ class Statements:
         """Write by plan on a psycopg connection, as one prepared statement; the ids."""
         compiled = self.compiled(plan.name, lambda: self.composed(plan))
         cursor = RawCursor(connection)
-        cursor.execute(compiled.sql, compiled.params(values), prepare=True)
+        if not values.get("credit_account"):
+            cursor.execute(compiled.sql, compiled.params(values), prepare=True)
+            return [row[0] for row in cursor.fetchall()]
+        # One round trip and, in autocommit, one implicit transaction: the lock holds until
+        # the payment commits.
+        with connection.pipeline():
+            RawCursor(connection).execute(LIVE_ORDER, (values["credit_account"],), prepare=True)
+            cursor.execute(compiled.sql, compiled.params(values), prepare=True)
         return [row[0] for row in cursor.fetchall()]
 
     def run_select(self, connection, statement, values: dict):

@@ -74,6 +74,41 @@ ACCESS = {
     ("GET", "/users/<int:user_id>"): Access(ADMIN.roles, page=True),
     ("POST", "/users/<int:user_id>/password-reset"): Access(ADMIN.roles, page=True),
     ("POST", "/users/<int:user_id>/deactivate"): Access(ADMIN.roles, page=True),
+    ("GET", "/schools/<code>"): Access(SCHOOL_STAFF.roles, page=True),
+    ("GET", "/schools/<code>/students/import"): Access(SCHOOL_STAFF.roles, page=True),
+    ("POST", "/schools/<code>/students/import"): Access(SCHOOL_STAFF.roles, page=True),
+    ("POST", "/schools/<code>/students/import/confirm"): Access(SCHOOL_STAFF.roles, page=True),
+    ("GET", "/students/<int:student_id>"): Access(SCHOOL_STAFF.roles, page=True),
+    ("POST", "/students/<int:student_id>/exemptions"): Access(SCHOOL_STAFF.roles, page=True),
+    ("POST", "/students/<int:student_id>/exemptions/<int:exemption_id>/end"): Access(
+        SCHOOL_STAFF.roles, page=True
+    ),
+    ("GET", "/schools/<code>/fee-plans"): Access(SCHOOL_STAFF.roles, page=True),
+    ("GET", "/schools/<code>/fee-plans/new"): Access(SCHOOL_STAFF.roles, page=True),
+    ("POST", "/schools/<code>/fee-plans"): Access(SCHOOL_STAFF.roles, page=True),
+    ("GET", "/fee-plans/<int:plan_id>"): Access(SCHOOL_STAFF.roles, page=True),
+    ("GET", "/fee-plans/<int:plan_id>/edit"): Access(SCHOOL_STAFF.roles, page=True),
+    ("POST", "/fee-plans/<int:plan_id>"): Access(SCHOOL_STAFF.roles, page=True),
+    ("POST", "/fee-plans/<int:plan_id>/issue"): Access(SCHOOL_STAFF.roles, page=True),
+    ("POST", "/fee-plans/<int:plan_id>/reissue"): Access(SCHOOL_STAFF.roles, page=True),
+    ("GET", "/invoices"): Access(SCHOOL_STAFF.roles, page=True),
+    ("GET", "/invoices/<reference>"): Access(SCHOOL_STAFF.roles, page=True),
+    ("POST", "/invoices/<reference>/cash"): Access(SCHOOL_STAFF.roles, page=True),
+    ("POST", "/invoices/<reference>/void"): Access(SCHOOL_STAFF.roles, page=True),
+    ("GET", "/schools/<code>/outstanding"): Access(SCHOOL_STAFF.roles, page=True),
+    ("GET", "/vendors/<int:vendor_id>/sign-in"): Access(BOARD.roles, page=True),
+    ("POST", "/vendors/<int:vendor_id>/sign-in-links"): Access(BOARD.roles, page=True),
+    ("POST", "/vendors/<int:vendor_id>/devices/<int:device_id>/sign-out"): Access(
+        BOARD.roles, page=True
+    ),
+    ("GET", "/stall/login/<token>"): PUBLIC,
+    ("POST", "/stall/login/<token>"): PUBLIC,
+    ("GET", "/stall"): Access(frozenset({"vendor"}), page=True),
+    ("POST", "/stall/charge"): Access(frozenset({"vendor"}), page=True),
+    ("GET", "/stall/charge/<reference>"): Access(frozenset({"vendor"}), page=True),
+    ("GET", "/stall/settlements"): Access(frozenset({"vendor"}), page=True),
+    ("GET", "/stall/events"): Access(frozenset({"vendor"}), page=True),
+    ("POST", "/api/v1/vendors/<int:vendor_id>/login-links"): BOARD,
     ("GET", "/static/<path:filename>"): PUBLIC,
     ("GET", "/api/docs"): PUBLIC,
     ("GET", "/api/docs/static/<path:filename>"): PUBLIC,
@@ -122,6 +157,9 @@ ACCESS = {
     ("POST", "/api/v1/fee-plans/<int:plan_id>/issue"): SCHOOL_STAFF,
     ("POST", "/api/v1/fee-plans/<int:plan_id>/reissue"): SCHOOL_STAFF,
     ("POST", "/api/v1/students/<int:student_id>/exemptions"): SCHOOL_STAFF,
+    ("GET", "/api/v1/schools/<code>/students"): SCHOOL_STAFF,
+    ("GET", "/api/v1/students/<int:student_id>"): SCHOOL_STAFF,
+    ("GET", "/api/v1/schools/<code>/invoices.pdf"): SCHOOL_STAFF,
     ("GET", "/api/v1/invoices"): SCHOOL_STAFF,
     ("GET", "/api/v1/invoices/<reference>"): SCHOOL_STAFF,
     ("GET", "/api/v1/invoices/<reference>/qr.png"): SCHOOL_STAFF,
@@ -233,6 +271,7 @@ def world(client, session):
         "vendor_id": vendor.id,
         "student_id": session.scalars(select(Student.id)).one(),
         "plan_id": plan["id"],
+        "exemption_id": 0,
         "invoice": invoice.reference,
         "payment_request": request.json["reference"],
         "payment_id": payment_id,
@@ -242,6 +281,8 @@ def world(client, session):
         "provider": "vqr-generic",
         "user_id": stranger.id,
         "token_id": session.scalars(select(ApiToken.id).order_by(ApiToken.id.desc())).first(),
+        "device_id": 999999,
+        "token": "no-such-link",
     }
     assert admin_user.id != stranger.id
     return values, tokens
@@ -249,7 +290,7 @@ def world(client, session):
 
 def _value(name: str, rule: str, world: dict) -> str:
     if name == "code":
-        return world["school" if rule.startswith("/api/v1/schools") else "market"]
+        return world["school" if rule.startswith(("/api/v1/schools", "/schools")) else "market"]
     if name == "reference":
         return world["payment_request" if "payment-requests" in rule else "invoice"]
     if name == "payment_id" and rule.endswith(("receipt.pdf", "receipt")):

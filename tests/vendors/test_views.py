@@ -177,6 +177,12 @@ def test_status_moves_forward_with_reasons_and_history(client, session, market, 
     path = f"/api/v1/vendors/{vendor.id}"
     assert client.post(f"{path}/suspend", json={}, headers=headers).status_code == 409
     assert client.post(f"{path}/activate", json={}, headers=headers).json["status"] == "active"
+    # Suspending or closing says why, for the history.
+    no_reason = client.post(f"{path}/suspend", json={"reason": " "}, headers=headers)
+    assert no_reason.status_code == 422 and no_reason.json["errors"] == {
+        "reason": ["a reason is required"]
+    }
+    assert client.post(f"{path}/close", json={}, headers=headers).status_code == 422
     suspended = client.post(f"{path}/suspend", json={"reason": "Nợ phí"}, headers=headers).json
     assert (suspended["status"], suspended["status_reason"]) == ("suspended", "Nợ phí")
     assert client.post(f"{path}/activate", json={}, headers=headers).json["status"] == "active"
@@ -194,7 +200,7 @@ def test_status_moves_forward_with_reasons_and_history(client, session, market, 
 
 def test_a_closed_vendor_frees_the_stall(client, session, market, headers):
     vendor = make_vendor(session, market, stall="B-12")
-    client.post(f"/api/v1/vendors/{vendor.id}/close", json={}, headers=headers)
+    client.post(f"/api/v1/vendors/{vendor.id}/close", json={"reason": "Nghỉ"}, headers=headers)
     response = client.post(f"/api/v1/markets/{market.code}/vendors", json=NEW, headers=headers)
     assert response.status_code == 201
 

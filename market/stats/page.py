@@ -1,0 +1,94 @@
+"""The dashboard page as one service: the period, filters and grouping read from its URL (a
+value it does not offer is dropped, never a 500), the figures, charts and table it shows, or
+that very table as a CSV or XLSX file. Reads only."""
+
+from collections.abc import Mapping
+from datetime import date
+
+from markupsafe import Markup
+from sqlalchemy.orm import Session
+
+from market.stats import adoption
+from market.stats.choices import filter_choices, names
+from market.stats.overview import chart_months, monthly_charts, period, tiles
+from market.stats.periods import previous_year, shift_year
+from market.stats.report import adoption_report, tuition_report
+from market.stats.service import Download
+from market.stats.table import PLACES, Table, figures_table, table_download
+
+FILTERS = ("market", "ward", "legacy_district", "provider", "payee_type")
+DEFAULT_GROUPING = "market"
+FILES = ("csv", "xlsx")
+
+
+def dashboard_query(args: Mapping[str, str], choices: dict, today: date) -> dict:
+    """The period, filters and grouping of the page's URL, each one the page offers."""
+    offered = {name: {value for value, _ in pairs} for name, pairs in choices.items()}
+    start, end = period(args, today)
+    chosen = {k: args.get(k) if args.get(k) in offered[k] else None for k in offered}
+    return {
+        "start": start,
+        "end": end,
+        "filters": {k: chosen[k] for k in FILTERS},
+        "group_by": chosen["group_by"] or DEFAULT_GROUPING,
+    }
+
+
+def dashboard_page(session: Session, *, args: Mapping[str, str], today: date) -> dict | Download:
+    """Everything the dashboard shows for its URL; with format=csv or xlsx, its table."""
+    choices = filter_choices(session)
+    query = dashboard_query(args, choices, today)
+    start, end, filters, group_by = query.values()
+    export = args.get("format") in FILES
+    report = adoption_report(
+        session, start=start, end=end, group_by=group_by, filters=filters, with_funnel=not export
+    )
+    table = figures_table(report, group_by, names(choices))
+    if export:
+        return table_download(table, args["format"], start, end)
+    ys, ye = previous_year(start, end)
+    return query | {
+        "choices": choices,
+        "tiles": tiles(report),
+        "table": table,
+        "charts": _monthly(session, start, end, filters),
+        "bars": _groups(table, group_by),
+        "funnel": report["funnel"],
+        "schools": tuition_report(session, start=start, end=end),
+        "compare": (ys, ye),
+        "links": {kind: _link(query, kind) for kind in FILES},
+    }
+
+
+def _link(query: dict, kind: str) -> dict:
+    """The page's own query with format=kind: the file of exactly what is shown."""
+    shown = {"from": query["start"].isoformat(), "to": query["end"].isoformat()}
+    shown |= {k: v for k, v in query["filters"].items() if v}
+    return shown | {"group_by": query["group_by"], "format": kind}
+
+
+def _monthly(session: Session, start: date, end: date, filters: dict) -> dict[str, Markup]:
+    """Transactions and value by month (at least a year of them) against a year earlier."""
+    months = chart_months(start, end)
+    now = adoption.transactions(session, months[0], end, filters, "month")
+    before = adoption.transactions(session, *previous_year(months[0], end), filters, "month")
+    before = {shift_year(_day(k), +1): v for k, v in before.items()}
+    now = {_day(k): v for k, v in now.items()}
+    series = []
+    for month in months:
+        (count, value), (old_count, old_value) = now.get(month, (0, 0)), before.get(month, (0, 0))
+        old = {"transactions": old_count, "value": old_value}
+        series.append({"transactions": count, "value": value, "previous_year": old})
+    return monthly_charts([f"{m.month}/{m:%y}" for m in months], series)
+
+
+def _day(key) -> date:
+    return key if isinstance(key, date) else date.fromisoformat(str(key)[:10])
+
+
+def _groups(table: Table, group_by: str) -> dict | None:
+    """The 15 groups with most transactions, as bars, for groupings that are not time."""
+    if group_by not in (*PLACES, "provider"):
+        return None
+    rows = sorted(table.rows, key=lambda r: -r["transactions"])[:15]
+    return {"rows": rows, "peak": max([r["transactions"] for r in rows] + [1])}

@@ -1,0 +1,214 @@
+"""Payments as they land, for screens that stay open (a vendor's phone): Server-Sent Events.
+
+Every write to a payee notifies the channel at commit (payments/ledger/write.py). One
+listener per process wakes the streams of that payee; each stream then reads what its
+screen has not seen (`id > last`), so a stream resumed after `Last-Event-ID` gets exactly the
+missed payments, none twice (a payee's payments commit in id order). On PostgreSQL the
+listener is one LISTEN connection; on SQLite it reads the new payments once a second
+instead."""
+
+import json
+import logging
+import os
+import threading
+import time
+from collections.abc import Callable, Iterator
+
+import psycopg
+from sqlalchemy import func, make_url, select
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from market.banks import bank_by_bin
+from market.db import Database
+from payments.ledger.models import Payment
+from payments.ledger.write import LIVE_CHANNEL
+
+log = logging.getLogger(__name__)
+Key = tuple[str, int]  # (payee_type, payee_id)
+BATCH = 100
+POLL_SECONDS = 1.0
+LISTEN_TIMEOUT = 5.0  # how often the listener looks up from waiting (to notice a fork or stop)
+
+
+def last_payment_id(session: Session, key: Key) -> int:
+    """The id of the payee's latest payment (0 without one): where a new screen starts."""
+    stmt = select(func.max(Payment.id)).where(
+        Payment.payee_type == key[0], Payment.payee_id == key[1]
+    )
+    return session.scalar(stmt) or 0
+
+
+def events_after(session: Session, key: Key, after: int, limit: int = BATCH) -> list[dict]:
+    """The payee's credited payments and reversals with an id above after, oldest first."""
+    rows = session.execute(
+        select(Payment)
+        .where(
+            Payment.id > after,
+            Payment.payee_type == key[0],
+            Payment.payee_id == key[1],
+            Payment.match_status == "matched",
+        )
+        .order_by(Payment.id)
+        .limit(limit)
+    ).scalars()
+    return [event_of(p) for p in rows]
+
+
+def event_of(payment: Payment) -> dict:
+    """What a screen is told of a payment (`kind` names the event, the rest is its data)."""
+    bank = bank_by_bin(payment.payer_bin) if payment.payer_bin else None
+    return {
+        "kind": payment.kind,
+        "payment_id": payment.id,
+        "amount": payment.amount,
+        "occurred_at": payment.occurred_at.isoformat(),
+        "payer_bank": bank.short_name if bank else None,
+        "payer": payment.payer_account_masked,
+        "description": payment.description,
+        "reference": payment.target_reference,
+        "reverses_id": payment.reverses_id,
+    }
+
+
+def sse(event: dict, extra: Callable[[dict], dict] | None = None) -> str:
+    """One event in the text/event-stream format: its name, its id, its JSON data."""
+    data = {k: v for k, v in event.items() if k != "kind"} | (extra(event) if extra else {})
+    return f"event: {event['kind']}\nid: {event['payment_id']}\ndata: {json.dumps(data)}\n\n"
+
+
+class LiveHub:
+    """The streams of one process, by payee, and the one listener that wakes them."""
+
+    def __init__(self, db: Database):
+        self.db = db
+        self._streams: dict[Key, set[threading.Event]] = {}
+        self._lock = threading.Lock()
+        self._pid: int | None = None  # the process whose listener runs (gunicorn forks)
+        self.stopped = threading.Event()
+
+    def subscribe(self, key: Key) -> threading.Event:
+        """A flag raised whenever a payment of key may have landed."""
+        flag = threading.Event()
+        with self._lock:
+            self._streams.setdefault(key, set()).add(flag)
+            self._start()
+        return flag
+
+    def unsubscribe(self, key: Key, flag: threading.Event) -> None:
+        """Forget a stream that ended."""
+        with self._lock:
+            flags = self._streams.get(key, set())
+            flags.discard(flag)
+            if not flags:
+                self._streams.pop(key, None)
+
+    def close(self) -> None:
+        """Stop the listener and end every stream (the browsers will reconnect elsewhere)."""
+        self.stopped.set()
+        self.wake(None)
+
+    def open_streams(self) -> int:
+        """How many streams this process holds open."""
+        with self._lock:
+            return sum(len(flags) for flags in self._streams.values())
+
+    def wake(self, key: Key | None) -> None:
+        """Raise the flags of key's streams (None: of every stream)."""
+        with self._lock:
+            groups = list(self._streams.values()) if key is None else [self._streams.get(key, ())]
+            flags = [flag for group in groups for flag in group]
+        for flag in flags:
+            flag.set()
+
+    def _start(self) -> None:
+        # Bound to one outer transaction (tests) nothing commits: streams read on their own.
+        if self._pid == os.getpid() or self.db.bound:
+            return
+        self._pid = os.getpid()
+        target = self._listen if self.db.engine.dialect.name == "postgresql" else self._poll
+        threading.Thread(target=target, name="payments-live", daemon=True).start()
+
+    def _listen(self) -> None:
+        url = make_url(self.db.url).set(drivername="postgresql")
+        conninfo = url.render_as_string(hide_password=False)
+        while not self.stopped.is_set():
+            try:
+                with psycopg.connect(conninfo, autocommit=True) as connection:
+                    connection.execute(f"LISTEN {LIVE_CHANNEL}")
+                    self.wake(None)  # whatever landed while nobody listened
+                    while not self.stopped.is_set():
+                        for notice in connection.notifies(timeout=LISTEN_TIMEOUT):
+                            self._notified(notice.payload)
+            except psycopg.Error:
+                log.exception("payments live listener lost its connection; retrying")
+                self.stopped.wait(1.0)
+
+    def _notified(self, payload: str) -> None:
+        try:
+            notice = json.loads(payload)
+            self.wake((notice["payee_type"], int(notice["payee_id"])))
+        except (ValueError, KeyError, TypeError):
+            log.warning("unreadable payments notice %r", payload)
+
+    def _poll(self) -> None:
+        last = None
+        while not self.stopped.wait(POLL_SECONDS):
+            try:
+                with self.db.session_scope() as session:
+                    if last is None:
+                        last = session.scalar(select(func.max(Payment.id))) or 0
+                        continue
+                    rows = session.execute(
+                        select(Payment.id, Payment.payee_type, Payment.payee_id)
+                        .where(Payment.id > last, Payment.payee_id.is_not(None))
+                        .order_by(Payment.id)
+                    ).all()
+            except SQLAlchemyError:  # a poller outlives a failed read
+                log.exception("payments live poller failed; retrying")
+                continue
+            for row in rows:
+                last = max(last, row.id)
+                self.wake((row.payee_type, row.payee_id))
+
+
+def stream(
+    hub: LiveHub,
+    key: Key,
+    after: int,
+    *,
+    heartbeat: float,
+    lifetime: float,
+    extra: Callable[[dict], dict] | None = None,
+) -> Iterator[str]:
+    """The text/event-stream of key's payments after the id after: each as it lands, a
+    comment every heartbeat seconds, ended after lifetime seconds (the browser reconnects
+    with Last-Event-ID)."""
+    flag = hub.subscribe(key)
+    deadline = time.monotonic() + lifetime
+    try:
+        yield "retry: 2000\n\n"
+        while True:
+            flag.clear()
+            with hub.db.session_scope() as session:
+                events = events_after(session, key, after)
+            for event in events:
+                after = event["payment_id"]
+                yield sse(event, extra)
+            if len(events) == BATCH:
+                continue
+            left = deadline - time.monotonic()
+            if left <= 0 or hub.stopped.is_set():
+                return
+            if not flag.wait(min(heartbeat, left)):
+                yield ": still here\n\n"
+    finally:
+        hub.unsubscribe(key, flag)
+
+
+def hub_of_app(app) -> LiveHub:
+    """The application's live hub, made on first use."""
+    hub = app.extensions.get("payments_live")
+    if hub is None:
+        hub = app.extensions.setdefault("payments_live", LiveHub(app.extensions["db"]))
+    return hub
