@@ -155,8 +155,8 @@ class Phones:
         self.expected, ready = len(cookies), asyncio.Event()
         for cookie in cookies:
             self.tasks.append(asyncio.create_task(self.hold(port, cookie, ready)))
-            await asyncio.sleep(0.002)  # phones come online over two seconds, not at once
-        await asyncio.wait_for(ready.wait(), 60)
+            await asyncio.sleep(0.005)  # phones come online over five seconds, not at once
+        await asyncio.wait_for(ready.wait(), 300)
 
 
 async def post(port: int, body: bytes, signature: str) -> tuple[float, int]:
