@@ -166,11 +166,12 @@ class LiveHub:
 
     def _poll(self) -> None:
         last = None
-        while not self.stopped.wait(POLL_SECONDS):
+        while not self.stopped.wait(0 if last is None else POLL_SECONDS):
             try:
                 with self.db.session_scope() as session:
                     if last is None:
                         last = session.scalar(select(func.max(Payment.id))) or 0
+                        self.wake(None)  # whatever landed before the poll began
                         continue
                     rows = session.execute(
                         select(Payment.id, Payment.payee_type, Payment.payee_id)

@@ -161,6 +161,20 @@ function listen(url, root, onPayment, onReversal) {
   return { close: () => source.close() };
 }
 
+// Phones speak and sound only after the person touched the page once since it loaded: until
+// then a banner asks for that one touch (where the browser can tell).
+function tapHint(root) {
+  const hint = root.querySelector("[data-tap-hint]");
+  const activation = navigator.userActivation;
+  if (!hint || !activation || activation.hasBeenActive) {
+    return;
+  }
+  hint.hidden = !announcing();
+  const done = () => { hint.hidden = true; };
+  document.addEventListener("pointerdown", done, { once: true });
+  document.addEventListener("keydown", done, { once: true });
+}
+
 function toggles(root) {
   const announce = root.querySelector("[data-announce]");
   if (announce) {
@@ -213,6 +227,7 @@ function toggles(root) {
 
 function today(root) {
   toggles(root);
+  tapHint(root);
   listen(
     root.dataset.events,
     root,

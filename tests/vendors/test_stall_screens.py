@@ -113,11 +113,11 @@ def test_a_vendor_signs_in_by_link_and_hears_each_transfer_once(served):
         check_screen(page, "phone-stall-confirm")
         page.get_by_role("button", name="Đăng nhập").click()
         page.wait_for_url("**/stall")
-        expect(page.get_by_text("Đang chờ tiền vào")).to_be_visible(timeout=10000)
+        expect(page.get_by_text("Đang chờ tiền vào")).to_be_visible(timeout=20000)
         check_screen(page, "phone-stall-empty")
 
         first = [notify(base, world["account"], f"FT-{n}", a) for n, a in ((1, 60000), (2, 45000))]
-        expect(page.locator(f'[data-payment="{first[1]}"]')).to_be_visible(timeout=10000)
+        expect(page.locator(f'[data-payment="{first[1]}"]')).to_be_visible(timeout=20000)
         expect(page.locator("[data-total]")).to_have_text("105.000 ₫")
         assert rows(page) == first[::-1]
         assert said(page) == ["Đã nhận sáu mươi nghìn đồng", "Đã nhận bốn mươi lăm nghìn đồng"]
@@ -129,7 +129,7 @@ def test_a_vendor_signs_in_by_link_and_hears_each_transfer_once(served):
         page.wait_for_timeout(1500)
         assert rows(page) == first[::-1]
         page.evaluate("window.stallReconnect()")
-        expect(page.locator(f'[data-payment="{missed[1]}"]')).to_be_visible(timeout=10000)
+        expect(page.locator(f'[data-payment="{missed[1]}"]')).to_be_visible(timeout=20000)
         page.wait_for_timeout(1500)  # nothing more comes, nothing twice
         assert rows(page) == [*missed[::-1], *first[::-1]]
         assert said(page)[2:] == ["Đã nhận ba mươi nghìn đồng", "Đã nhận bốn mươi nghìn đồng"]
@@ -137,7 +137,7 @@ def test_a_vendor_signs_in_by_link_and_hears_each_transfer_once(served):
         page.get_by_role("button", name="Đọc số tiền: Bật").click()
         expect(page.get_by_role("button", name="Đọc số tiền: Tắt")).to_be_visible()
         notify(base, world["account"], "FT-QUIET", 5000)
-        expect(page.locator("[data-payment]")).to_have_count(5, timeout=10000)
+        expect(page.locator("[data-payment]")).to_have_count(5, timeout=20000)
         assert len(said(page)) == 4  # switched off: shown, not said
         page.get_by_role("button", name="Đọc số tiền: Tắt").click()
 
@@ -145,10 +145,10 @@ def test_a_vendor_signs_in_by_link_and_hears_each_transfer_once(served):
         page.get_by_role("button", name="Tạo mã QR").click()
         page.wait_for_url("**/stall/charge/CH*")
         reference = page.url.rsplit("/", 1)[1]
-        expect(page.get_by_text("Đang chờ tiền vào")).to_be_visible(timeout=10000)
+        expect(page.get_by_text("Đang chờ tiền vào")).to_be_visible(timeout=20000)
         check_screen(page, "phone-stall-charge")
         notify(base, world["account"], "FT-CH", 45000, description=f"{reference} ck")
-        expect(page.get_by_text("Đã nhận 45.000 ₫")).to_be_visible(timeout=10000)
+        expect(page.get_by_text("Đã nhận 45.000 ₫")).to_be_visible(timeout=20000)
         assert said(page)[-1] == "Đã nhận bốn mươi lăm nghìn đồng"
         check_screen(page, "phone-stall-charge-paid")
 
