@@ -9,14 +9,14 @@ It builds a fresh database (cho40_bench_live, dropped first) with the demo provi
 many active vendors as screens (each with a signed-in phone), registers a generic provider
 and starts gunicorn as the README does (`gunicorn wsgi:app`, ./gunicorn.conf.py). Then:
 
-Three runs (--runs) against one server, each:
-
-1. without screens: wrk (apt-get install wrk) sends signed notifications for --seconds (the
-   vendors' real accounts, unique transaction ids): the rate without screens;
-2. --screens phones open /stall/events (one per vendor, all held open);
-3. wrk sends notifications again for --seconds: the rate with the screens open. Meanwhile a
-   probe sends --probes notifications a second to vendors whose phone is open and times,
-   in this one client process, the notification's 200 answer to the event on that phone.
+Three runs (--runs) against one server. wrk (apt-get install wrk) sends signed notifications
+for --seconds (the vendors' real accounts, unique transaction ids) without screens; then each
+run opens --screens phones' /stall/events (one per vendor, all held open), sends
+notifications again for --seconds while a probe sends --probes notifications a second to
+vendors whose phone is open and times, in this one client process, the notification's 200
+answer to the event on that phone; closes the screens and sends notifications without them
+again. A run's rate with the screens is held against the mean of the rates without them just
+before and just after it (the machine's speed drifts).
 
 Targets (issue 14): p95 under 1 s; the rate with the screens open at least 80 % of the rate
 without. Every event is checked to reach its phone once.
@@ -133,11 +133,17 @@ class Phones:
 
     async def hold(self, port: int, cookie: str, ready: asyncio.Event) -> None:
         reader, writer = await asyncio.open_connection("127.0.0.1", port)
-        writer.write(
-            f"GET /stall/events HTTP/1.1\r\nHost: bench\r\nAccept: text/event-stream\r\n"
-            f"Cookie: session={cookie}\r\n\r\n".encode()
-        )
-        await writer.drain()
+        try:
+            writer.write(
+                f"GET /stall/events HTTP/1.1\r\nHost: bench\r\nAccept: text/event-stream\r\n"
+                f"Cookie: session={cookie}\r\n\r\n".encode()
+            )
+            await writer.drain()
+            await self.read(reader, ready)
+        finally:
+            writer.close()  # a phone put away: the server sees the line closed
+
+    async def read(self, reader, ready: asyncio.Event) -> None:
         counted = False
         while line := await reader.readline():
             if line.startswith(b"retry:") and not counted:
@@ -188,27 +194,33 @@ async def probe(port: int, phones, per_second: float, stop: asyncio.Event, acks:
         await asyncio.sleep(1 / per_second)
 
 
-async def measure(args, base: str, phones, run_no: int, script: Path, tmp: Path) -> dict:
-    """One run: the rate without screens, then with them open, with the probe's latencies."""
-    port = int(base.rsplit(":", 1)[1])
+class Load:
+    """wrk sending signed notifications (each time new ones) for --seconds."""
 
-    async def load(tag: str) -> dict:
-        signed_file = tmp / f"{tag}.txt"
-        sign_all(phones, 3000 * args.seconds, signed_file, tag=f"{tag}-{time.time_ns()}")
-        cmd = ["-s", str(script), "--", str(signed_file), "2"]
-        url = f"{base}/api/v1/notifications/bench"
-        return await asyncio.to_thread(wrk, url, args.seconds, args.connections, cmd)
+    def __init__(self, args, base: str, phones, script: Path, tmp: Path):
+        self.args, self.base, self.phones, self.script, self.tmp = args, base, phones, script, tmp
+        self.n = 0
 
-    step(f"run {run_no}: notifications without screens")
-    without = await load(f"R{run_no}A")
-    step(f"run {run_no}: {len(phones)} screens")
+    async def rate(self) -> dict:
+        self.n += 1
+        signed_file = self.tmp / f"load-{self.n}.txt"
+        sign_all(self.phones, 3000 * self.args.seconds, signed_file, f"L{self.n}-{time.time_ns()}")
+        cmd = ["-s", str(self.script), "--", str(signed_file), "2"]
+        url = f"{self.base}/api/v1/notifications/bench"
+        return await asyncio.to_thread(wrk, url, self.args.seconds, self.args.connections, cmd)
+
+
+async def with_screens(args, load: Load, run_no: int) -> dict:
+    """The screens open, the rate and the probe's latencies, the screens closed again."""
+    port = int(load.base.rsplit(":", 1)[1])
+    step(f"run {run_no}: {len(load.phones)} screens")
     screens = Phones()
-    await screens.open_all(port, [cookie for *_, cookie in phones])
+    await screens.open_all(port, [cookie for *_, cookie in load.phones])
     listening = await asyncio.to_thread(listeners, args.url)
     stop, acks = asyncio.Event(), {}
-    prober = asyncio.create_task(probe(port, phones, args.probes, stop, acks))
+    prober = asyncio.create_task(probe(port, load.phones, args.probes, stop, acks))
     step(f"run {run_no}: notifications with screens")
-    with_screens = await load(f"R{run_no}B")
+    rate = await load.rate()
     stop.set()
     await prober
     await asyncio.sleep(2)  # the last probes' events
@@ -217,8 +229,7 @@ async def measure(args, base: str, phones, run_no: int, script: Path, tmp: Path)
         task.cancel()
     await asyncio.sleep(16)  # the server notices the closed screens (at its next heartbeat)
     return {
-        "without": without,
-        "with": with_screens,
+        "with": rate,
         "open": screens.open,
         "listeners": listening,
         "latencies": latencies,
@@ -230,7 +241,29 @@ async def measure(args, base: str, phones, run_no: int, script: Path, tmp: Path)
 
 
 async def measure_all(args, base: str, phones, script: Path, tmp: Path) -> list[dict]:
-    return [await measure(args, base, phones, n, script, tmp) for n in range(1, args.runs + 1)]
+    """Runs alternate with and without screens; each run's rate with the screens is held
+    against the rates without them just before and just after (the machine's speed drifts)."""
+    load = Load(args, base, phones, script, tmp)
+    step("notifications without screens")
+    before = await load.rate()
+    results = []
+    for run_no in range(1, args.runs + 1):
+        result = await with_screens(args, load, run_no)
+        step(f"run {run_no}: notifications without screens")
+        after = await load.rate()
+        result["without"] = {
+            "rate": (before["rate"] + after["rate"]) / 2,
+            "errors": before["errors"] + after["errors"],
+            "around": (before["rate"], after["rate"]),
+        }
+        p95 = percentile(result["latencies"], 95) * 1000
+        step(
+            f"run {run_no}: {before['rate']:,.0f} and {after['rate']:,.0f} /s without, "
+            f"{result['with']['rate']:,.0f} /s with, p95 {p95:.0f} ms"
+        )
+        results.append(result)
+        before = after
+    return results
 
 
 def percentile(values: list[float], q: int) -> float:
@@ -329,15 +362,17 @@ def report(args, results: list[dict]) -> None:
         f"probe: {args.probes:g} notifications/s"
     )
     print(
-        "run | screens open | listeners | no screens | screens open | ratio | "
+        "run | screens open | listeners | no screens (before, after) | screens open | ratio | "
         "200->event p50 | p95 | max | probes (lost) | events (twice)"
     )
     for n, r in enumerate(results, 1):
         late = r["latencies"]
         without, with_ = r["without"]["rate"], r["with"]["rate"]
         errors = r["without"]["errors"] + r["with"]["errors"]
+        around = ", ".join(f"{rate:,.0f}" for rate in r["without"]["around"])
         print(
-            f"{n} | {r['open']:,} | {r['listeners']} | {without:,.0f} /s | {with_:,.0f} /s | "
+            f"{n} | {r['open']:,} | {r['listeners']} | {without:,.0f} /s ({around}) | "
+            f"{with_:,.0f} /s | "
             f"{with_ / without:.0%} | {percentile(late, 50) * 1000:.0f} ms | "
             f"{percentile(late, 95) * 1000:.0f} ms | {max(late, default=0) * 1000:.0f} ms | "
             f"{r['probes']} ({r['missing']}) | {r['events']:,} ({r['twice']})"
