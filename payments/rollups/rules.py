@@ -201,17 +201,18 @@ def rule_ctes(p: FromClause, sign: int, one: bool = False) -> list:
         .returning(*(PayerPeriod.__table__.c[k] for k in (*PAYER_KEYS, "payments")))
         .cte("r_payer")
     )
-    flows = (
-        select(
-            periods.c.period,
-            periods.c.payee_type,
-            periods.c.payer_hash,
-            (periods.c.payments - changes.c.n).label("before"),
-            periods.c.payments.label("after"),
-        )
-        .select_from(periods.join(changes, _same_payer(periods, changes)))
-        .subquery("flows")
+    # What each payer's change was: of one row, the sign itself, with no join back.
+    n = _sql(str(sign)) if one else changes.c.n
+    flows = select(
+        periods.c.period,
+        periods.c.payee_type,
+        periods.c.payer_hash,
+        (periods.c.payments - n).label("before"),
+        periods.c.payments.label("after"),
     )
+    if not one:
+        flows = flows.select_from(periods.join(changes, _same_payer(periods, changes)))
+    flows = flows.subquery("flows")
     return [
         day_rule(dialect, p, sign, one).cte("r_day"),
         month_rule(dialect, p, sign, one).cte("r_month"),
