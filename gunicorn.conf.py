@@ -22,3 +22,19 @@ def on_starting(server) -> None:
     if refusal:
         print(f"refusing to start: {refusal}", file=sys.stderr)
         sys.exit(3)
+
+
+def post_worker_init(worker) -> None:
+    """On a graceful stop, end the worker's open /stall/events streams at once (the phones
+    reconnect to another worker) instead of holding the stop for graceful_timeout."""
+    import signal
+
+    stop_worker = signal.getsignal(signal.SIGTERM)
+
+    def stop(signum, frame) -> None:
+        hub = getattr(worker.wsgi, "extensions", {}).get("payments_live")
+        if hub is not None:
+            hub.close()
+        stop_worker(signum, frame)
+
+    signal.signal(signal.SIGTERM, stop)

@@ -39,10 +39,23 @@ def last_payment_id(session: Session, key: Key) -> int:
     return session.scalar(stmt) or 0
 
 
+EVENT_COLUMNS = (
+    Payment.kind,
+    Payment.id,
+    Payment.amount,
+    Payment.occurred_at,
+    Payment.payer_bin,
+    Payment.payer_account_masked,
+    Payment.description,
+    Payment.target_reference,
+    Payment.reverses_id,
+)
+
+
 def events_after(session: Session, key: Key, after: int, limit: int = BATCH) -> list[dict]:
     """The payee's credited payments and reversals with an id above after, oldest first."""
     rows = session.execute(
-        select(Payment)
+        select(*EVENT_COLUMNS)
         .where(
             Payment.id > after,
             Payment.payee_type == key[0],
@@ -51,11 +64,11 @@ def events_after(session: Session, key: Key, after: int, limit: int = BATCH) -> 
         )
         .order_by(Payment.id)
         .limit(limit)
-    ).scalars()
-    return [event_of(p) for p in rows]
+    )
+    return [event_of(row) for row in rows]
 
 
-def event_of(payment: Payment) -> dict:
+def event_of(payment) -> dict:
     """What a screen is told of a payment (`kind` names the event, the rest is its data)."""
     bank = bank_by_bin(payment.payer_bin) if payment.payer_bin else None
     return {
@@ -153,11 +166,12 @@ class LiveHub:
 
     def _poll(self) -> None:
         last = None
-        while not self.stopped.wait(POLL_SECONDS):
+        while not self.stopped.wait(0 if last is None else POLL_SECONDS):
             try:
                 with self.db.session_scope() as session:
                     if last is None:
                         last = session.scalar(select(func.max(Payment.id))) or 0
+                        self.wake(None)  # whatever landed before the poll began
                         continue
                     rows = session.execute(
                         select(Payment.id, Payment.payee_type, Payment.payee_id)

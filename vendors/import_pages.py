@@ -102,9 +102,10 @@ def import_confirm(market_code: str):
 def imported(result, activate: bool) -> str:
     """What the flash says after an import."""
     said = (
-        f"Đã nhập danh sách: {format_number(result.created)} tiểu thương mới, "
+        f"Đã nhập {'và kích hoạt ' if activate else ''}danh sách: "
+        f"{format_number(result.created)} tiểu thương mới, "
         f"{format_number(result.updated)} cập nhật, {format_number(result.unchanged)} không đổi"
     )
     if result.errors:
         said += f"; {format_number(len(result.errors))} dòng lỗi được bỏ qua"
-    return said + (" (đã kích hoạt)." if activate else ".")
+    return said + "."

@@ -39,7 +39,9 @@ def change_status(vendor_id: int):
     try:
         if form["action"] not in ACTIONS:
             raise ValidationFailed.on("action", "choose an action")
-        vendor = service.change_status(get_session(), actor=caller(), vendor_id=vendor_id, **form)
+        vendor = service.change_status(
+            get_session(), actor=caller(), vendor_id=vendor_id, reason_required=True, **form
+        )
     except (ValidationFailed, Conflict) as error:
         return _shown(vendor_id, form, form_errors(error), error.status)
     flash(DONE[form["action"]].format(name=vendor.full_name, stall=vendor.stall), "ok")

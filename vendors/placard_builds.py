@@ -39,7 +39,7 @@ def start_build(
     placards.check_may_print(actor, market)
     total = placards.printable_count(session, market=market)["new" if only_new else "all"]
     if not total:
-        placards.printable_vendors(session, market=market, only_new=only_new)  # says why
+        raise placards.NothingToPrint(market, only_new)
     build = PlacardBuild(
         market_id=market.id,
         requested_by=actor.id,

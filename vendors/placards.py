@@ -106,6 +106,12 @@ def vendor_placard(session: Session, *, actor: User, vendor_id: int, kind: str) 
 class NothingToPrint(NotFound):
     code, title = "nothing-to-print", "No placard to print"
 
+    def __init__(self, market: Market, only_new: bool):
+        super().__init__(
+            f"market {market.code} has no {'new ' if only_new else ''}active vendor",
+            errors={"which": ["no vendor to print"]},
+        )
+
 
 def check_may_print(actor: User, market: Market) -> None:
     """Only the market board (admin, the market's managers) prints a market's placards."""
@@ -136,10 +142,7 @@ def printable_vendors(session: Session, *, market: Market, only_new: bool = Fals
     """The vendors whose placards a print of market holds; 404 when there is none."""
     vendors = list(session.execute(printable(market=market, only_new=only_new)).scalars())
     if not vendors:
-        raise NothingToPrint(
-            f"market {market.code} has no {'new ' if only_new else ''}active vendor",
-            errors={"which": ["no vendor to print"]},
-        )
+        raise NothingToPrint(market, only_new)
     return vendors
 
 

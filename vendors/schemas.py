@@ -25,7 +25,10 @@ class VendorUpdateSchema(VendorCreateSchema):
 
 
 class StatusChangeSchema(InputSchema):
-    reason = Text(max_length=500)
+    reason = Text(
+        max_length=500,
+        metadata={"description": "why; required to suspend or close (422 without one)"},
+    )
 
 
 class VendorQuerySchema(ListQuerySchema):

@@ -9,7 +9,7 @@ from market.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from market.markets.models import Market
 from market.markets.service import check_market_access
 from market.pagination import Page, paginate
-from market.text import fold, like_pattern
+from market.text import clean, fold, like_pattern
 from market.users import User
 from vendors.devices import end_devices
 from vendors.models import Vendor
@@ -33,11 +33,11 @@ class StallTaken(Conflict):
         super().__init__(f"stall {stall} is taken", errors={"stall": ["stall already taken"]})
 
 
-def _checked_reason(target: str, reason: str | None) -> str | None:
-    reason = (reason or "").strip() or None
+def _checked_reason(target: str, reason: str | None, required: bool) -> str | None:
+    reason = clean(reason) or None  # a page's textarea: NFC, line breaks and spaces collapsed
     if reason is not None and len(reason) > 500:
         raise ValidationFailed.on("reason", "at most 500 characters")
-    if reason is None and needs_reason(target):
+    if reason is None and required and needs_reason(target):
         raise ValidationFailed.on("reason", "a reason is required")
     return reason
 
@@ -149,10 +149,17 @@ def update_vendor(session: Session, *, actor: User, vendor_id: int, changes: dic
 
 
 def change_status(
-    session: Session, *, actor: User, vendor_id: int, action: str, reason: str | None = None
+    session: Session,
+    *,
+    actor: User,
+    vendor_id: int,
+    action: str,
+    reason: str | None = None,
+    reason_required: bool = False,
 ) -> Vendor:
-    """Activate, suspend or close a vendor; the state machine decides what is allowed, and
-    suspending or closing needs a reason."""
+    """Activate, suspend or close a vendor; the state machine decides what is allowed. The
+    API takes a reason when given (the contract's `reason?`); the board's page asks for one
+    when suspending or closing (reason_required)."""
     if actor.role not in MANAGERS:
         raise Forbidden("Only the market board changes a vendor's status.")
     vendor = get_vendor(session, actor=actor, vendor_id=vendor_id)
@@ -164,7 +171,7 @@ def change_status(
             f"a {vendor.status} vendor cannot become {target}",
             errors={"status": ["not allowed from the current status"]},
         )
-    reason = _checked_reason(target, reason)
+    reason = _checked_reason(target, reason, reason_required)
     if target == "active" and _stall_taken(session, vendor.market_id, vendor.stall, vendor.id):
         raise StallTaken(vendor.stall)
     audit.record(

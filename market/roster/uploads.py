@@ -55,14 +55,18 @@ def keep_upload(
 
 
 def find_upload(session: Session, *, user: User, scope: str, key: str) -> RosterUpload:
-    """user's kept upload with sha256 key for scope; 404 once expired or for anyone else."""
+    """user's kept upload with sha256 key for scope; 404 once expired or for anyone else.
+    Locked until the import ends: a second confirmation (a double click, another tab) waits,
+    then finds it gone."""
     upload = session.execute(
-        select(RosterUpload).where(
+        select(RosterUpload)
+        .where(
             RosterUpload.user_id == user.id,
             RosterUpload.scope == scope,
             RosterUpload.sha256 == key[:64],
             RosterUpload.expires_at >= utcnow(),
         )
+        .with_for_update()
     ).scalar_one_or_none()
     if upload is None:
         raise NotFound("the uploaded file is no longer kept; upload it again")

@@ -1,7 +1,7 @@
 """What the dashboard's filters offer, by name (markets, wards with their names, legacy
 districts, providers), and the names its tables show in place of codes. Reads only."""
 
-from sqlalchemy import select
+from sqlalchemy import literal_column, null, select, union_all
 from sqlalchemy.orm import Session
 
 from market.stats import readmodel as t
@@ -24,23 +24,33 @@ NO_PLACE = {
 }
 
 
+def _places():
+    """Markets, schools' places and providers in one statement: (kind, code, name, ward,
+    ward name, legacy district)."""
+    m, s, pr, none = t.markets, t.schools, t.providers, null()
+    return union_all(
+        select(literal_column("'m'"), m.c.code, m.c.name, m.c.ward_code, m.c.ward_name).add_columns(
+            m.c.legacy_district
+        ),
+        select(literal_column("'s'"), none, none, s.c.ward_code, none, s.c.legacy_district),
+        select(literal_column("'p'"), pr.c.name, none, none, none, none),
+    )
+
+
 def filter_choices(session: Session) -> dict[str, list[tuple[str, str]]]:
     """(value, text) pairs of every filter and of the grouping, sorted by what people read."""
-    m, s, pr = t.markets, t.schools, t.providers
-    markets = session.execute(
-        select(m.c.code, m.c.name, m.c.ward_code, m.c.ward_name, m.c.legacy_district)
-    ).all()
-    schools = session.execute(select(s.c.ward_code, s.c.legacy_district)).all()
-    wards = {code: None for code, _ in schools if code}
-    for _, _, code, name, _ in markets:
+    rows = session.execute(_places()).all()
+    markets = {code: name for kind, code, name, *_ in rows if kind == "m"}
+    wards: dict[str, str | None] = {}
+    for _, _, _, code, name, _ in rows:
         if code:
             wards[code] = name or wards.get(code)
-    districts = {d for *_, d in markets if d} | {d for _, d in schools if d}
+    districts = {r[5] for r in rows if r[5]}
     return {
-        "market": sorted(((code, name) for code, name, *_ in markets), key=_by_text),
+        "market": sorted(markets.items(), key=_by_text),
         "ward": sorted(((c, _ward(c, n)) for c, n in wards.items()), key=_by_text),
         "legacy_district": sorted(((d, d) for d in districts), key=_by_text),
-        "provider": sorted((n, n) for (n,) in session.execute(select(pr.c.name))),
+        "provider": sorted((r[1], r[1]) for r in rows if r[0] == "p"),
         "payee_type": PAYEE_TYPES,
         "group_by": GROUPINGS,
     }

@@ -40,8 +40,15 @@ def dashboard_page(session: Session, *, args: Mapping[str, str], today: date) ->
     query = dashboard_query(args, choices, today)
     start, end, filters, group_by = query.values()
     export = args.get("format") in FILES
+    months = chart_months(start, end)
     report = adoption_report(
-        session, start=start, end=end, group_by=group_by, filters=filters, with_funnel=not export
+        session,
+        start=start,
+        end=end,
+        group_by=group_by,
+        filters=filters,
+        with_funnel=not export,
+        extra=None if export else _chart_questions(months, end, filters),
     )
     table = figures_table(report, group_by, names(choices))
     if export:
@@ -51,7 +58,7 @@ def dashboard_page(session: Session, *, args: Mapping[str, str], today: date) ->
         "choices": choices,
         "tiles": tiles(report),
         "table": table,
-        "charts": _monthly(session, start, end, filters),
+        "charts": _monthly(report["answers"], months),
         "bars": _groups(table, group_by),
         "funnel": report["funnel"],
         "schools": tuition_report(session, start=start, end=end),
@@ -67,23 +74,30 @@ def _link(query: dict, kind: str) -> dict:
     return shown | {"group_by": query["group_by"], "format": kind}
 
 
-def _monthly(session: Session, start: date, end: date, filters: dict) -> dict[str, Markup]:
+def _chart_questions(months: list[date], end: date, filters: dict) -> dict:
+    """Transactions by month over the charts' months, and a year earlier."""
+    ys, ye = previous_year(months[0], end)
+    return {
+        "chart_now": adoption.transactions(months[0], end, filters, "month", "chart_now_"),
+        "chart_before": adoption.transactions(ys, ye, filters, "month", "chart_before_"),
+    }
+
+
+def _monthly(answers: dict, months: list[date]) -> dict[str, Markup]:
     """Transactions and value by month (at least a year of them) against a year earlier."""
-    months = chart_months(start, end)
-    now = adoption.transactions(session, months[0], end, filters, "month")
-    before = adoption.transactions(session, *previous_year(months[0], end), filters, "month")
-    before = {shift_year(_day(k), +1): v for k, v in before.items()}
-    now = {_day(k): v for k, v in now.items()}
+    now = answers["chart_now"]
+    before = {
+        shift_year(date.fromisoformat(k), +1).isoformat(): v
+        for k, v in answers["chart_before"].items()
+    }
     series = []
     for month in months:
-        (count, value), (old_count, old_value) = now.get(month, (0, 0)), before.get(month, (0, 0))
+        (count, value), (old_count, old_value) = (
+            d.get(month.isoformat(), (0, 0)) for d in (now, before)
+        )
         old = {"transactions": old_count, "value": old_value}
         series.append({"transactions": count, "value": value, "previous_year": old})
     return monthly_charts([f"{m.month}/{m:%y}" for m in months], series)
-
-
-def _day(key) -> date:
-    return key if isinstance(key, date) else date.fromisoformat(str(key)[:10])
 
 
 def _groups(table: Table, group_by: str) -> dict | None:

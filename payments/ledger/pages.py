@@ -11,7 +11,6 @@ from market.fields import decode_cursor
 from market.formats import format_vnd
 from market.text import clean
 from market.web import PageBlueprint, page
-from market.web.forms import form_errors
 from payments.ledger import assignment, screens, service
 from payments.ledger.service import CORRECTORS
 
@@ -71,8 +70,7 @@ def assign(payment_id: int):
     except NotFound:
         return _payment_page(payment_id, q, {"choice": [NOT_YOURS]}, 404)
     except AppError as error:
-        messages = [m for ms in form_errors(error).values() for m in ms]
-        return _payment_page(payment_id, q, {"choice": messages}, error.status)
+        return _payment_page(payment_id, q, {"choice": screens.refusal(error)}, error.status)
     payee = screens.rows(session, [done])[0].payee
     flash(f"Đã gán giao dịch {format_vnd(done.amount)} cho {payee.label}.", "ok")
     return redirect(url_for(".payment", payment_id=payment_id))

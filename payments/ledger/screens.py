@@ -7,13 +7,13 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from market.banks import bank_by_bin
-from market.errors import ValidationFailed
+from market.errors import AppError, ValidationFailed
 from market.text import clean
 from market.users import User
-from market.words import word
+from market.words import UNKNOWN_MESSAGE, say, say_errors, word
 from payments.domains import Choice, hub_of
 from payments.ledger.models import Payment
-from payments.ledger.notes import explain
+from payments.ledger.notes import UNKNOWN, explain
 
 SEARCH_LIMIT = 8  # choices of each kind the assign form lists
 SEARCH_LENGTH = 80  # characters of a search that are read
@@ -80,6 +80,16 @@ def assign_choices(session: Session, actor: User, text: str) -> list[ChoiceGroup
         for field, search in hub.searches.items()
         if field in hub.assigners
     ]
+
+
+def refusal(error: AppError) -> list[str]:
+    """Why an assignment was refused, in Vietnamese: the service's words, or the sentence of
+    the matching notes when it says what they say (an invoice is void)."""
+    by_field = say_errors(error.errors) or {"form": [say(error.detail)]}
+    said = [m for messages in by_field.values() for m in messages]
+    if said == [UNKNOWN_MESSAGE] and explain(error.detail) != [UNKNOWN]:
+        return explain(error.detail)
+    return said
 
 
 def chosen(value: str) -> tuple[str, str]:

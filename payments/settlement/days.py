@@ -4,7 +4,7 @@ open day with the payments waiting for it, and when it may be closed."""
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from market.users import User
@@ -39,27 +39,35 @@ class Days:
 
 
 def _closed(session: Session, actor: User, limit: int, before: date | None) -> list:
-    mine = and_(
-        Settlement.business_date == BusinessDay.business_date,
-        payee_condition(session, actor, Settlement.payee_type, Settlement.payee_id),
+    """(day, payments, gross, net, settlements) of the latest closed days: for an admin every
+    closed day, for others the days one of their payees was settled."""
+    totals = (
+        func.coalesce(func.sum(Settlement.payment_count), 0),
+        func.coalesce(func.sum(Settlement.gross_amount), 0),
+        func.coalesce(func.sum(Settlement.net_amount), 0),
+        func.count(Settlement.id),
     )
-    stmt = (
-        select(
-            BusinessDay.business_date,
-            func.coalesce(func.sum(Settlement.payment_count), 0),
-            func.coalesce(func.sum(Settlement.gross_amount), 0),
-            func.coalesce(func.sum(Settlement.net_amount), 0),
-            func.count(Settlement.id),
+    if actor.role == "admin":  # the latest days first, then only their settlements
+        days = select(BusinessDay.business_date).order_by(BusinessDay.business_date.desc())
+        if before is not None:
+            days = days.where(BusinessDay.business_date < before)
+        latest = days.limit(limit + 1).subquery()
+        stmt = (
+            select(latest.c.business_date, *totals)
+            .outerjoin(Settlement, Settlement.business_date == latest.c.business_date)
+            .group_by(latest.c.business_date)
+            .order_by(latest.c.business_date.desc())
         )
-        .outerjoin(Settlement, mine)
-        .group_by(BusinessDay.business_date)
-        .order_by(BusinessDay.business_date.desc())
+        return list(session.execute(stmt))
+    stmt = (
+        select(Settlement.business_date, *totals)
+        .where(payee_condition(session, actor, Settlement.payee_type, Settlement.payee_id))
+        .group_by(Settlement.business_date)
+        .order_by(Settlement.business_date.desc())
         .limit(limit + 1)
     )
     if before is not None:
-        stmt = stmt.where(BusinessDay.business_date < before)
-    if actor.role != "admin":  # a closed day where none of the user's payees was paid
-        stmt = stmt.having(func.count(Settlement.id) > 0)
+        stmt = stmt.where(Settlement.business_date < before)
     return list(session.execute(stmt))
 
 

@@ -125,14 +125,54 @@ function state(root, text, on) {
   }
 }
 
+// The line to /stall/events. EventSource reconnects by itself after a network loss, sending
+// Last-Event-ID; when the browser gave up (or the line was closed) a new one starts after the
+// last payment seen, so nothing is missed and nothing comes twice.
 function listen(url, root, onPayment, onReversal) {
-  const source = new EventSource(url);
-  window.stallEvents = source; // a test cuts and restores the line through it
-  source.addEventListener("open", () => state(root, "Đang chờ tiền vào", true));
-  source.addEventListener("error", () => state(root, "Mất kết nối, đang nối lại…", false));
-  source.addEventListener("payment", (event) => onPayment(JSON.parse(event.data)));
-  source.addEventListener("reversal", (event) => onReversal(JSON.parse(event.data)));
-  return source;
+  const start = new URL(url, location.href);
+  let last = Number(start.searchParams.get("after")) || 0;
+  let source = null;
+  const seen = (handler) => (event) => {
+    const data = JSON.parse(event.data);
+    last = Math.max(last, Number(event.lastEventId) || 0);
+    handler(data);
+  };
+  const connect = () => {
+    if (last) {
+      start.searchParams.set("after", String(last));
+    }
+    source = new EventSource(start);
+    window.stallEvents = source; // a test cuts the line through it
+    source.addEventListener("open", () => state(root, "Đang chờ tiền vào", true));
+    source.addEventListener("error", () => {
+      state(root, "Mất kết nối, đang nối lại…", false);
+      if (source.readyState === EventSource.CLOSED) {
+        setTimeout(connect, 3000);
+      }
+    });
+    source.addEventListener("payment", seen(onPayment));
+    source.addEventListener("reversal", seen(onReversal));
+  };
+  connect();
+  window.stallReconnect = () => { // after a cut: the line comes back where it stopped
+    source.close();
+    connect();
+  };
+  return { close: () => source.close() };
+}
+
+// Phones speak and sound only after the person touched the page once since it loaded: until
+// then a banner asks for that one touch (where the browser can tell).
+function tapHint(root) {
+  const hint = root.querySelector("[data-tap-hint]");
+  const activation = navigator.userActivation;
+  if (!hint || !activation || activation.hasBeenActive) {
+    return;
+  }
+  hint.hidden = !announcing();
+  const done = () => { hint.hidden = true; };
+  document.addEventListener("pointerdown", done, { once: true });
+  document.addEventListener("keydown", done, { once: true });
 }
 
 function toggles(root) {
@@ -187,6 +227,7 @@ function toggles(root) {
 
 function today(root) {
   toggles(root);
+  tapHint(root);
   listen(
     root.dataset.events,
     root,

@@ -12,7 +12,7 @@ from market.db import get_db
 from market.migrate import upgrade
 from tests.browser import WIDTHS, check_screen, live_server, screen_page
 from tests.factories import make_provider
-from tests.tuition.test_pages import NO_TUITION, SECRET, school_of, transfer
+from tests.tuition.paying import NO_TUITION, SECRET, school_of, transfer
 from tuition.invoices import transfer_text
 from tuition.models import Invoice
 
@@ -69,6 +69,10 @@ def test_a_parent_pays_from_the_same_phone_and_sees_it_received(served, width):
         check_screen(page, f"{width}-parent-lookup")
         page.fill("#school", "thcs-lqd")
         page.fill("#student", "HS001")
+        page.fill("#phone", "5679")  # a wrong digit first
+        page.click("form button[type=submit]")
+        expect(page.get_by_role("alert")).to_contain_text("Không tìm thấy")
+        check_screen(page, f"{width}-parent-not-found")
         page.fill("#phone", "5678")
         page.click("form button[type=submit]")
         due = page.locator(f"#invoice-{refs['due']}")

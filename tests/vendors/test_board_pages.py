@@ -14,7 +14,7 @@ from werkzeug.test import EnvironBuilder
 
 from market.roster.uploads import RosterUpload
 from market.users import create_user
-from tests.factories import make_market, make_user, make_vendor
+from tests.factories import bearer, make_market, make_user, make_vendor
 from tests.pages import FORM_TOKEN, HTML, signed_in, text_of
 from vendors.models import Vendor
 
@@ -164,7 +164,10 @@ def test_confirming_imports_exactly_the_previewed_file_and_activates(session, ma
     statuses = set(session.scalars(select(Vendor.status).where(Vendor.market_id == market.id)))
     assert statuses == {"active"}
     page = text_of(manager.get("/markets/CHO-VINHLONG", headers=HTML))
-    assert "Đã nhập danh sách: 188 tiểu thương mới, 0 cập nhật, 0 không đổi; 33 dòng lỗi" in page
+    assert (
+        "Đã nhập và kích hoạt danh sách: 188 tiểu thương mới, 0 cập nhật, 0 không đổi; 33 dòng"
+        in page
+    )
     again = manager.post("/markets/CHO-VINHLONG/import/confirm", headers=HTML, data=form)
     assert again.status_code == 404 and "Hãy tải tệp lên lại" in text_of(again)
 
@@ -233,3 +236,30 @@ def test_a_file_over_the_size_limit_gets_the_vietnamese_413_page(app, session, m
         built.close()
     assert answer.status_code == 413 and answer.mimetype == "text/html"
     assert '<html lang="vi">' in answer.get_data(as_text=True)
+
+
+def test_an_xlsx_roster_previews_as_its_csv_does(session, manager, market):
+    import csv
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    for row in csv.reader(io.StringIO(ROSTER.decode("utf-8-sig"))):
+        book.active.append(row)
+    saved = io.BytesIO()
+    book.save(saved)
+    preview = upload(manager, "CHO-VINHLONG", saved.getvalue(), "danh sach.xlsx")
+    assert preview.status_code == 200, text_of(preview)
+    assert "Số dòng đã đọc 221 Tiểu thương mới sẽ thêm 188" in text_of(preview)
+    assert "Dòng 42 F – Ngân hàng" in text_of(preview)
+
+
+def test_the_api_filters_vendors_by_goods_as_the_page_does(client, session, market):
+    make_vendor(session, market, category="Cá tươi", stall="F-001")
+    make_vendor(session, market, category="Rau củ", stall="R-001")
+    _user, token = make_user(session, "market_manager", market_id=market.id)
+    answer = client.get(
+        "/api/v1/vendors", query_string={"category": "Cá tươi"}, headers=bearer(token)
+    )
+    assert answer.status_code == 200
+    assert [v["stall"] for v in answer.json["items"]] == ["F-001"]

@@ -74,6 +74,11 @@ def test_only_new_prints_those_never_printed_and_then_says_there_is_none(session
     none_left = board.post("/markets/CHO-VL/placards", headers=HTML, data=form)
     assert none_left.status_code == 404
     assert "Không có tiểu thương nào để in" in text_of(none_left)
+    # The page's script, refused, sends the form itself: the page above says why.
+    refused = board.post("/markets/CHO-VL/placards/builds", headers=JSON, data=form)
+    assert refused.status_code == 404 and refused.json["errors"] == {
+        "which": ["no vendor to print"]
+    }
     again = board.post("/markets/CHO-VL/placards", headers=HTML, data=form | {"which": "all"})
     assert accounts_in(again.data) == [[old.account_number, new.account_number]]
 

@@ -66,11 +66,14 @@ def test_a_manager_suspends_a_vendor_and_prints_the_markets_placards(served, wid
     stall = "A-001" if width == "phone" else "A-002"
     with screen_page(width) as page:
         sign_in(page, base, f"hoa.{width}", PASSWORD)
+        assert page.url == f"{base}/markets/CHO-VINHLONG"  # a manager starts at the market
         with app.app_context(), get_db().session_scope() as session:
-            vendor_id, account = session.execute(
-                select(Vendor.id, Vendor.account_number).where(Vendor.stall == stall)
-            ).one()
-        page.goto(f"{base}/vendors/{vendor_id}")
+            account = session.scalar(select(Vendor.account_number).where(Vendor.stall == stall))
+        page.fill("#q", stall)
+        row = page.locator("#vendor-results tr", has_text=stall)
+        expect(page.locator("#vendor-results tbody tr")).to_have_count(1)
+        row.get_by_role("link").click()
+        page.wait_for_url("**/vendors/*")
         expect(page.locator("h1")).to_contain_text(f"sạp {stall}")
         assert "•••••••••" in page.locator(".facts").inner_text()  # the national ID masked
         check_screen(page, f"{width}-vendor")
@@ -85,7 +88,9 @@ def test_a_manager_suspends_a_vendor_and_prints_the_markets_placards(served, wid
         expect(page.get_by_role("heading", name="Trạng thái: Tạm ngưng")).to_be_visible()
         check_screen(page, f"{width}-vendor-suspended")
 
-        page.goto(f"{base}/markets/CHO-VINHLONG/placards")
+        page.get_by_role("link", name="Chợ Vĩnh Long").first.click()
+        page.get_by_role("link", name="In mã QR").click()
+        page.wait_for_url("**/markets/CHO-VINHLONG/placards")
         check_screen(page, f"{width}-placards")
         page.get_by_label("2 placard một trang").check()
         page.get_by_label("Tất cả tiểu thương đang hoạt động").check()

@@ -11,6 +11,7 @@ from tests.factories import (
     make_market,
     make_provider,
     make_school,
+    make_student,
     make_user,
     make_vendor,
 )
@@ -187,3 +188,49 @@ def test_a_school_accountant_sees_its_schools_transfers_waiting_for_an_invoice(
     assert "Trường THCS Lê Quý Đôn" in text
     assert f"Tài khoản {school.account_number} là của một trường học." in text
     assert "chưa biết tiền nộp cho khoản nào" in text
+
+
+def test_a_school_accountant_gives_a_transfer_to_an_invoice_found_by_the_students_name(
+    app, session, client, world
+):
+    from datetime import date
+
+    from tuition.models import Invoice
+    from tuition.plans import create_plan, issue_plan
+
+    school = make_school(session, name="Trường THCS Lê Quý Đôn")
+    student = make_student(session, school, full_name="Nguyễn Văn An")
+    plan = create_plan(
+        session,
+        school=school,
+        details={
+            "name": "Học kỳ 2",
+            "school_year": "2025-2026",
+            "due_date": date(2026, 1, 15),
+            "classes": [student.class_name],
+            "lines": [{"item": "Học phí", "kind": "tuition", "amount": 300_000}],
+        },
+    )
+    issue_plan(session, actor=make_user(session, "admin")[0], plan_id=plan.id)
+    invoice = session.scalars(select(Invoice).where(Invoice.student_id == student.id)).one()
+    pid = pay(client, "S1", 300000, school.account_number, "hoc phi chau An")
+    accountant = browser_of(app, session, "school_admin", school_id=school.id)
+    found = text_of(accountant.get(f"/payments/{pid}?q=nguyen van an", headers=HTML))
+    assert "Hóa đơn học phí (mã HP…)" in found and invoice.reference in found
+    assert "Tiểu thương" not in found  # a school accountant gives no money to vendors
+    form = {"csrf": FORM_TOKEN, "choice": f"invoice_reference:{invoice.reference}"}
+    done = accountant.post(f"/payments/{pid}/assign", data=form, headers=HTML)
+    assert done.status_code == 302, text_of(done)
+    session.refresh(invoice)
+    assert (invoice.paid_amount, invoice.status) == (300_000, "paid")
+
+    invoice.status = "void"  # another transfer for a void invoice is refused in words
+    session.flush()
+    second = pay(client, "S2", 300000, school.account_number, "hoc phi")
+    refused = accountant.post(
+        f"/payments/{second}/assign",
+        headers=HTML,
+        data=form | {"choice": f"invoice_reference:{invoice.reference}"},
+    )
+    assert refused.status_code == 409
+    assert f"Hóa đơn {invoice.reference} đã bị hủy." in text_of(refused)

@@ -131,3 +131,22 @@ def test_a_manager_reads_only_its_markets_settlements_and_cannot_close(world, se
 def test_a_day_that_is_not_a_date_is_the_404_page(world):
     for day in ("hom-qua", "2026-13-01"):
         assert world["admin"].get(f"/settlements/days/{day}", headers=HTML).status_code == 404
+
+
+def test_older_closed_days_come_page_after_page(world, session):
+    from datetime import timedelta
+
+    from market.db import utcnow
+    from market.users import User
+    from payments.settlement.days import business_days
+
+    admin = world["admin"]
+    close(admin, "2026-11-20"), close(admin, "2026-11-21")
+    user = session.query(User).filter_by(role="admin").first()
+    first = business_days(session, actor=user, now=utcnow(), grace=timedelta(hours=2), limit=1)
+    assert [d.business_date.isoformat() for d in first.closed] == ["2026-11-21"]
+    assert first.next_before.isoformat() == "2026-11-21" and len(first.open) == 1
+    older = text_of(admin.get("/settlements?before=2026-11-21", headers=HTML)).split("Các ngày")[1]
+    assert "20/11/2026 Đã chốt" in older and "21/11/2026" not in older
+    assert "22/11/2026" not in older  # open days head the first page only
+    assert admin.get("/settlements?before=not-a-day", headers=HTML).status_code == 200
