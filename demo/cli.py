@@ -25,14 +25,19 @@ def demo_seed() -> None:
 @click.option("--amount", type=click.IntRange(min=1), required=True, help="đồng")
 @click.option("--reference", help="an invoice (HP…) or payment request (CH…) to pay")
 @click.option("--vendor", "vendor_id", type=int, help="a vendor to pay at the stall")
+@click.option("--school", help="a school's account, with no invoice code (left to assign)")
 @click.option("--url", default="http://127.0.0.1:8000", show_default=True)
-def demo_transfer(amount: int, reference: str | None, vendor_id: int | None, url: str) -> None:
+def demo_transfer(
+    amount: int, reference: str | None, vendor_id: int | None, school: str | None, url: str
+) -> None:
     """Send the running service the demo bank's signed notification of a transfer."""
-    if (reference is None) == (vendor_id is None):
-        raise click.UsageError("give --reference or --vendor")
+    if sum(given is not None for given in (reference, vendor_id, school)) != 1:
+        raise click.UsageError("give one of --reference, --vendor, --school")
     try:
         with get_db().session_scope() as session:
-            credit = transfer.credit_for(session, reference=reference, vendor_id=vendor_id)
+            credit = transfer.credit_for(
+                session, reference=reference, vendor_id=vendor_id, school_code=school
+            )
             secret = transfer.demo_secret(session)
     except AppError as error:
         raise click.ClickException(error.detail) from error

@@ -29,8 +29,15 @@ class Credit:
     description: str
 
 
-def credit_for(session: Session, *, reference: str | None, vendor_id: int | None) -> Credit:
-    """The account a reference (an invoice or a payment request) or a vendor is paid into."""
+def credit_for(
+    session: Session,
+    *,
+    reference: str | None,
+    vendor_id: int | None,
+    school_code: str | None = None,
+) -> Credit:
+    """The account a reference (an invoice or a payment request), a vendor or a school (a
+    parent who typed no invoice code) is paid into."""
     from tuition.invoices import transfer_text
     from tuition.models import Invoice, School
     from vendors.models import Vendor
@@ -40,6 +47,11 @@ def credit_for(session: Session, *, reference: str | None, vendor_id: int | None
         if vendor is None:
             raise NotFound(f"no vendor {vendor_id}")
         return Credit(vendor.bank_bin, vendor.account_number, "thanh toan tien hang")
+    if school_code is not None:
+        school = session.scalar(select(School).where(School.code == school_code.strip().upper()))
+        if school is None:
+            raise NotFound(f"no school {school_code}")
+        return Credit(school.bank_bin, school.account_number, "PH chuyen tien an cho con")
     code = (reference or "").strip().upper()
     invoice = session.scalar(select(Invoice).where(Invoice.reference == code))
     if invoice is not None:

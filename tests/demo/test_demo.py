@@ -109,6 +109,27 @@ def test_demo_transfer_pays_a_vendor_by_account(demo):
         assert payment.match_status == "matched"
 
 
+def test_demo_transfer_to_a_school_without_a_code_waits_to_be_assigned(demo):
+    with demo.app_context(), get_db().session_scope() as session:
+        before = session.scalar(select(func.max(Payment.id)))
+    with live_server(demo) as base:
+        result = demo.test_cli_runner().invoke(
+            args=["demo", "transfer", "--school", "thcs-lequydon", "--amount", "750000"]
+            + ["--url", base]
+        )
+    assert result.exit_code == 0, result.output
+    with demo.app_context(), get_db().session_scope() as session:
+        payment = session.scalar(select(Payment).where(Payment.id > before))
+        assert (payment.match_status, payment.amount) == ("unmatched", 750000)
+
+
+def test_demo_transfer_takes_exactly_one_destination(demo):
+    runner = demo.test_cli_runner()
+    both = ["demo", "transfer", "--vendor", "1", "--school", "THCS-LEQUYDON", "--amount", "1"]
+    assert runner.invoke(args=both).exit_code == 2
+    assert runner.invoke(args=["demo", "transfer", "--amount", "1"]).exit_code == 2
+
+
 def test_demo_transfer_says_when_the_service_is_not_running(demo):
     result = demo.test_cli_runner().invoke(
         args=[
