@@ -14,6 +14,11 @@ of the trivial endpoint's rate and ≥ 1,000 notifications/s.
 --floor serves bench/floor_app.py instead (the same application plus one extra route) and
 also drives that route: verify, parse and commit the raw body, nothing else. It is the most
 any ingest could reach on this stack and machine.
+
+--rounds N splits the notifications' and the floor's time into N turns each, taken in
+alternation (ingest, floor, ingest, ...), each turn going on through the signed notifications
+where that route's last one stopped: on a machine shared with other work, both routes then
+see the same moments of load. Rates are over all turns; a p99 is the median of the turns'.
 """
 
 import argparse
@@ -47,9 +52,10 @@ init = function(args)
     n = n + 1; sigs[n] = sig; bodies[n] = body
   end
   stride = tonumber(args[2])
+  offset = tonumber(args[3] or "0")
 end
 request = function()
-  local k = (id + i * stride) % n + 1
+  local k = (offset + id + i * stride) % n + 1
   i = i + 1
   return wrk.format("POST", nil, {["Content-Type"] = "application/json",
                                   ["X-Signature"] = sigs[k]}, bodies[k])
@@ -106,6 +112,30 @@ def wrk(url: str, seconds: int, connections: int, script: list[str]) -> dict:
     }
 
 
+def turns(url: str, routes: dict, seconds: int, rounds: int, connections: int) -> dict:
+    """Drive each route (name: wrk script arguments) for seconds in all, in rounds turns taken
+    in alternation, each turn starting past the lines the route's last turn used (and those
+    in flight at its stop); the totals, and each route's median p99 over its turns."""
+    slice_ = max(1, seconds // rounds)
+    done = {name: [] for name in routes}
+    offsets = dict.fromkeys(routes, 0)
+    for _ in range(rounds):
+        for name, (path, script) in routes.items():
+            result = wrk(url + path, slice_, connections, [*script, str(offsets[name])])
+            # wrk's two threads take alternate lines, one perhaps further than the other
+            offsets[name] += 2 * result["total"] + connections
+            done[name].append(result)
+    return {
+        name: {
+            "rate": sum(r["total"] for r in results) / (slice_ * rounds),
+            "total": sum(r["total"] for r in results),
+            "errors": sum(r["errors"] for r in results),
+            "p99_ms": sorted(r["p99_ms"] for r in results)[len(results) // 2],
+        }
+        for name, results in done.items()
+    }
+
+
 def sign_all(url: str, count: int, path: Path) -> None:
     engine = create_engine(url)
     with engine.connect() as conn:
@@ -145,6 +175,7 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8791)
     parser.add_argument("--pg", default="postgresql+psycopg://postgres@127.0.0.1:5432/test")
     parser.add_argument("--floor", action="store_true", help="also time the cheapest ingest")
+    parser.add_argument("--rounds", type=int, default=1, help="alternate ingest and floor")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is needed to drive the load: apt-get install wrk")
@@ -183,21 +214,15 @@ def main() -> None:
                 time.sleep(0.1)
         with tempfile.TemporaryDirectory() as tmp:
             signed, script = Path(tmp) / "signed.txt", Path(tmp) / "ingest.lua"
-            sign_all(url, 3000 * args.seconds, signed)
+            sign_all(url, 3000 * args.seconds * (2 if args.rounds > 1 else 1), signed)
             script.write_text(LUA)
             trivial = wrk(f"{base}/api/v1/health", args.seconds, args.connections, [])
-            ingest = wrk(
-                f"{base}/api/v1/notifications/bench",
-                args.seconds,
-                args.connections,
-                ["-s", str(script), "--", str(signed), "2"],
-            )
-            floor = args.floor and wrk(
-                f"{base}/bench/floor",
-                args.seconds,
-                args.connections,
-                ["-s", str(script), "--", str(signed), "2"],
-            )
+            drive = ["-s", str(script), "--", str(signed), "2"]
+            routes = {"ingest": ("/api/v1/notifications/bench", drive)}
+            if args.floor:
+                routes["floor"] = ("/bench/floor", drive)
+            measured = turns(base, routes, args.seconds, args.rounds, args.connections)
+            ingest, floor = measured["ingest"], measured.get("floor")
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(10)
@@ -212,10 +237,11 @@ def main() -> None:
     engine.dispose()
     answered = ingest["total"] - ingest["errors"]
     in_flight = payments - answered  # sent before wrk stopped, answered after it stopped looking
-    exact = 0 <= in_flight <= args.connections
+    exact = 0 <= in_flight <= args.connections * args.rounds
     print(
         f"gunicorn: {args.workers} sync workers; wrk: 2 threads, {args.connections} "
         f"connections, {args.seconds} s each"
+        + (f", in {args.rounds} alternating turns" if args.rounds > 1 else "")
     )
     print(f"trivial JSON endpoint:  {trivial['rate']:8,.0f} req/s   p99 {trivial['p99_ms']:.1f} ms")
     print(
