@@ -236,8 +236,8 @@ def stream(
     with Last-Event-ID)."""
     inbox = hub.subscribe(key)
     deadline = time.monotonic() + lifetime
+    started = False
     try:
-        yield "retry: 2000\n\n"
         while True:
             inbox.ready.clear()
             events = []
@@ -246,6 +246,9 @@ def stream(
                 with hub.db.session_scope() as session:
                     events = events_after(session, key, after)
                 inbox.reread = len(events) == BATCH  # more to read
+            if not started:  # the stream's first words: it has read what was missed
+                started = True
+                yield "retry: 2000\n\n"
             while inbox.events:
                 events.append(inbox.events.popleft())
             for event in events:
