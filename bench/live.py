@@ -275,6 +275,8 @@ async def measure_all(args, base: str, phones, script: Path, tmp: Path) -> list[
     """Runs alternate with and without screens; each run's rate with the screens is held
     against the rates without them just before and just after (the machine's speed drifts)."""
     load = Load(args, base, phones, script, tmp)
+    step("warming up (not counted)")
+    await load.rate()
     step("notifications without screens")
     before = await load.rate()
     results = []
