@@ -4,12 +4,12 @@ and in the same run the rate of a trivial JSON endpoint of the same app, for the
     python bench/ingest.py [--seconds 10] [--workers 3] [--connections 16] [--floor]
                            [--pg postgresql+psycopg://postgres@127.0.0.1:5432/test]
 
-It builds a fresh database (cho40_bench_ingest, dropped first) with the demo province, registers
-a generic provider, starts gunicorn, signs one notification per transfer in advance (unique
-transaction ids, the vendors' real accounts) and drives the load with wrk (Debian: apt-get
-install wrk), which cycles through them. It then checks that the ledger holds exactly as many
-payments as notifications were answered 200. Targets on a 2-core machine: ingest ≥ 40 % of the
-trivial endpoint's rate and ≥ 1,000 notifications/s.
+It builds a fresh database (cho40_bench_ingest_<port>, dropped first) with the demo province,
+registers a generic provider, starts gunicorn, signs one notification per transfer in advance
+(unique transaction ids, the vendors' real accounts) and drives the load with wrk (Debian:
+apt-get install wrk), which cycles through them. It then checks that the ledger holds exactly
+as many payments as notifications were answered 200. Targets on a 2-core machine: ingest ≥ 40 %
+of the trivial endpoint's rate and ≥ 1,000 notifications/s.
 
 --floor serves bench/floor_app.py instead (the same application plus one extra route) and
 also drives that route: verify, parse and commit the raw body, nothing else. It is the most
@@ -61,13 +61,13 @@ def run(cmd: list[str], env: dict | None = None) -> str:
     return subprocess.run(cmd, check=True, capture_output=True, text=True, cwd=ROOT, env=env).stdout
 
 
-def fresh_database(server: str) -> str:
+def fresh_database(server: str, name: str) -> str:
     admin = create_engine(server, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        conn.execute(text("DROP DATABASE IF EXISTS cho40_bench_ingest WITH (FORCE)"))
-        conn.execute(text("CREATE DATABASE cho40_bench_ingest"))
+        conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        conn.execute(text(f"CREATE DATABASE {name}"))
     admin.dispose()
-    return make_url(server).set(database="cho40_bench_ingest").render_as_string(False)
+    return make_url(server).set(database=name).render_as_string(False)
 
 
 def settle(url: str) -> None:
@@ -148,7 +148,8 @@ def main() -> None:
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is needed to drive the load: apt-get install wrk")
-    url = fresh_database(args.pg)
+    # One database per port, so that two benchmarks on one server do not drop each other's.
+    url = fresh_database(args.pg, f"cho40_bench_ingest_{args.port}")
     env = os.environ | {"DATABASE_URL": url, "SECRET_KEY": "bench", "PAYER_HASH_KEY": "bench"}
     flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
     run([*flask, "db", "upgrade"], env)

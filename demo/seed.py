@@ -29,6 +29,13 @@ GIVEN = "Hạnh Lan Hoa Mai Tuyết Nguyệt Phượng Bích Thảo Loan Dũng H
 GOODS = ["Rau củ", "Trái cây", "Cá tươi", "Thịt heo", "Gạo", "Tạp hóa", "Quần áo", "Bánh kẹo"]
 BANKS = ["VCB", "970415", "Agribank", "BIDV", "MB", "Sacombank", "Viettel Money", "TCB"]
 DEMO_ADMIN = ("admin", "cho40-demo-2026")
+# One staff account of each other role, with the admin's password, so that every screen can be
+# tried as its own user: (username, role, the market or school code it is bound to).
+DEMO_STAFF = [
+    ("quanly.vinhlong", "market_manager", "CHO-VINHLONG"),
+    ("ketoan.lequydon", "school_admin", "THCS-LEQUYDON"),
+    ("canbo.nganhang", "bank_staff", None),
+]
 # The parent of HS001 in each demo school: the README's walk-through of /pay uses this phone,
 # and that student's invoices are left unpaid.
 PARENT_PHONE = "0912345678"
@@ -88,12 +95,31 @@ def seed(session: Session, *, vendors_per_market: int = 40) -> dict:
             "errors": len(result.errors),
         }
     summary["schools"] = seed_schools(session, admin, rng)
+    summary["staff"] = seed_staff(session)
     from demo.payments import seed_fees, seed_payments
 
     summary["payments"] = seed_payments(session, admin, rng)
     if summary["payments"]:
         summary["fees_paid"] = seed_fees(session, admin, rng)
     return summary
+
+
+def seed_staff(session: Session) -> list[str]:
+    """The demo's market manager, school accountant and bank staff (see DEMO_STAFF)."""
+    from tuition.models import School
+
+    created = []
+    for username, role, code in DEMO_STAFF:
+        if session.execute(select(User.id).where(User.username == username)).first():
+            continue
+        bound = {}
+        if role == "market_manager":
+            bound["market_id"] = session.scalar(select(Market.id).where(Market.code == code))
+        if role == "school_admin":
+            bound["school_id"] = session.scalar(select(School.id).where(School.code == code))
+        create_user(session, username=username, role=role, password=DEMO_ADMIN[1], **bound)
+        created.append(username)
+    return created
 
 
 SCHOOLS = [

@@ -31,6 +31,7 @@ class Credit:
 
 def credit_for(session: Session, *, reference: str | None, vendor_id: int | None) -> Credit:
     """The account a reference (an invoice or a payment request) or a vendor is paid into."""
+    from tuition.invoices import transfer_text
     from tuition.models import Invoice, School
     from vendors.models import Vendor
 
@@ -43,7 +44,8 @@ def credit_for(session: Session, *, reference: str | None, vendor_id: int | None
     invoice = session.scalar(select(Invoice).where(Invoice.reference == code))
     if invoice is not None:
         school = session.get(School, invoice.school_id)
-        return Credit(school.bank_bin, school.account_number, f"MBVCB.{code} hoc phi")
+        # As a bank app passes the QR's transfer text on, behind its own prefix.
+        return Credit(school.bank_bin, school.account_number, f"MBVCB.{transfer_text(invoice)}")
     request = session.scalar(select(PaymentRequest).where(PaymentRequest.reference == code))
     if request is not None:
         return Credit(request.bank_bin, request.account_number, f"{code} chuyen tien")

@@ -27,6 +27,7 @@ def _require_schema(app: Flask) -> None:
 def _register_domains(app: Flask, api: ProblemApi) -> None:
     from demo.cli import demo_cli
     from market import cli, health, pages, people_pages, user_views
+    from market.markets import pages as markets_pages
     from market.markets.views import blp as markets_blp
     from market.stats import dashboard
     from market.stats.views import blp as stats_blp
@@ -43,6 +44,7 @@ def _register_domains(app: Flask, api: ProblemApi) -> None:
     tuition_plugin.init_app(app, api)
     pages.init_app(app)
     app.register_blueprint(people_pages.bp)
+    app.register_blueprint(markets_pages.bp)
     health.init_app(app)
     cli.init_app(app)
     app.cli.add_command(demo_cli)

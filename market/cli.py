@@ -27,6 +27,7 @@ from market.users import (
 db_cli = AppGroup("db", help="Database schema.")
 users_cli = AppGroup("users", help="Users and API tokens.")
 markets_cli = AppGroup("markets", help="Markets.")
+limits_cli = AppGroup("limits", help="Counts of sign-in and look-up attempts.")
 
 
 def fail_on_app_error(error: AppError) -> None:
@@ -185,7 +186,16 @@ def markets_create(code, name, ward_code, legacy_district) -> None:
     click.echo(f"market {code} created")
 
 
+@limits_cli.command("prune")
+def limits_prune() -> None:
+    """Forget attempt counts older than a day (run it daily, e.g. from cron)."""
+    from market.ratelimit import prune
+
+    with get_db().session_scope() as session:
+        click.echo(f"{prune(session)} old attempt counts removed")
+
+
 def init_app(app: Flask) -> None:
     """Register the command groups."""
-    for group in (db_cli, users_cli, markets_cli):
+    for group in (db_cli, users_cli, markets_cli, limits_cli):
         app.cli.add_command(group)

@@ -10,13 +10,23 @@ def is_valid_amount(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_AMOUNT
 
 
+def _grouped(value: int) -> str:
+    """An integer with Vietnamese thousands separators, as Babel writes it for vi_VN (a page
+    of figures shows hundreds: this is a hundred times quicker than a Babel pattern)."""
+    return f"{value:,}".replace(",", ".")
+
+
 def format_vnd(amount: int) -> str:
     """50000 → '50.000 ₫'."""
+    if isinstance(amount, int):
+        return f"{_grouped(amount)} ₫"
     return f"{format_decimal(amount, locale='vi_VN')} ₫"
 
 
 def format_number(value: int | float, digits: int = 0) -> str:
     """1816 → '1.816'; 42.75 with digits=2 → '42,75'."""
+    if isinstance(value, int) and not digits:
+        return _grouped(value)
     pattern = "#,##0" + ("." + "0" * digits if digits else "")
     return format_decimal(value, format=pattern, locale="vi_VN")
 

@@ -19,7 +19,7 @@ LOGIN_WINDOW = 15 * 60
 MAX_PER_USERNAME = 10  # wrong passwords for one username in 15 minutes
 MAX_PER_CLIENT = 30  # wrong passwords from one address in 15 minutes
 WRONG = "Sai tên đăng nhập hoặc mật khẩu."
-TOO_MANY = "Bạn đã thử quá nhiều lần. Vui lòng thử lại sau 15 phút."
+TOO_MANY = "Bạn đã thử quá nhiều lần. Vui lòng thử lại sau 30 phút."
 FIELDS = {"current": "current_password", "new": "new_password", "again": "new_password_again"}
 
 

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import String, select, update
+from sqlalchemy import String, delete, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from market.db import Base, get_db, upsert_insert, utcnow
@@ -99,3 +99,10 @@ def forgive(attempt: Attempt) -> None:
     """Give back an attempt that turned out right, so it does not count towards the limit."""
     with get_db().session_scope() as session:
         _add(session, attempt.keys, attempt.window_start, -1)
+
+
+def prune(session: Session, *, keep: timedelta = timedelta(days=1), now: datetime | None = None):
+    """Delete the counts of windows that ended more than keep ago (no limit looks back that
+    far); returns how many went. Run daily (`flask limits prune`): keys come from clients."""
+    cutoff = (now or utcnow()) - keep
+    return session.execute(delete(RateLimitHit).where(RateLimitHit.window_start < cutoff)).rowcount

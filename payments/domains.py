@@ -11,7 +11,19 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask import Flask
-from sqlalchemy import ColumnElement, Select, String, bindparam, cast, false, func, true, union_all
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    String,
+    and_,
+    bindparam,
+    cast,
+    false,
+    func,
+    or_,
+    true,
+    union_all,
+)
 from sqlalchemy.orm import Session
 
 from market.users import User
@@ -79,6 +91,10 @@ class Choice:
 
 # (session, user, text typed) -> at most `limit` choices within what the user may assign to
 Search = Callable[[Session, User, str, int], list[Choice]]
+# (user) -> SELECT of the accounts (as account_of gives them) the user's payees hold
+AccountScope = Callable[[User], Select]
+# (session, payee ids of one kind) -> {id: the payee as a person recognises it}
+PayeeNamer = Callable[[Session, list[int]], dict[int, Choice]]
 
 
 @dataclass(frozen=True)
@@ -99,7 +115,11 @@ class Hub:
     targets: dict[str, TargetKind] = field(default_factory=dict)  # by reference prefix
     assigners: dict[str, Assigner] = field(default_factory=dict)  # by request field name
     searches: dict[str, Search] = field(default_factory=dict)  # by the same field name
+    namers: dict[str, PayeeNamer] = field(default_factory=dict)  # by payee type
     scopes: dict[str, ScopeFilter] = field(default_factory=dict)  # by role
+    # by role: a payment no one could be matched to is seen by the users whose payees hold
+    # the account it credited (two vendors of a market sharing one account)
+    account_scopes: dict[str, AccountScope] = field(default_factory=dict)
     # name -> (when read, configuration): providers as the notification path needs them
     provider_configs: dict = field(default_factory=dict)
     statements: Statements = field(init=False)
@@ -126,6 +146,30 @@ class Hub:
         kind = next(k for k in self.targets.values() if k.type == target_type)
         kind.apply(session, target_id, amount, pid)
 
+    def visible_condition(self, user: User, payments) -> ColumnElement:
+        """SQL condition on the payments table: those user may see, its payees' payments
+        and the payments without a payee to accounts its payees hold."""
+        condition = self.payee_condition(user, payments.payee_type, payments.payee_id)
+        accounts = self.account_scopes.get(user.role)
+        if user.role == "admin" or accounts is None:
+            return condition
+        held = and_(payments.payee_type.is_(None), payments.credit_account.in_(accounts(user)))
+        return or_(condition, held)
+
+    def name_payees(self, session: Session, payees) -> dict[tuple[str, int], Choice]:
+        """{(payee type, id): name and detail} of the (type, id) pairs given, where the
+        payee's domain says how it is named."""
+        wanted: dict[str, set[int]] = {}
+        for kind, pid in payees:
+            if kind is not None and pid is not None:
+                wanted.setdefault(kind, set()).add(pid)
+        named = {}
+        for kind, ids in wanted.items():
+            if kind in self.namers:
+                found = self.namers[kind](session, sorted(ids))
+                named.update({(kind, pid): choice for pid, choice in found.items()})
+        return named
+
     def payee_condition(self, user: User, type_column, id_column) -> ColumnElement:
         """SQL condition limiting (type_column, id_column) to the payees user may see."""
         if user.role == "admin":
@@ -150,9 +194,12 @@ def plug_in(
     assigners: dict[str, Assigner] | None = None,
     scopes: dict[str, ScopeFilter] | None = None,
     searches: dict[str, Search] | None = None,
+    namers: dict[str, PayeeNamer] | None = None,
+    account_scopes: dict[str, AccountScope] | None = None,
 ) -> None:
     """Let a domain say who holds a credited account, which references it resolves, how a
-    person finds and assigns a payment to it, and which payees each of its roles sees."""
+    person finds and assigns a payment to it, how its payees are named, and which payees
+    (and their accounts) each of its roles sees."""
     hub: Hub = app.extensions["payments"]
     if holders is not None:
         hub.payee_queries.append(holders)
@@ -161,6 +208,8 @@ def plug_in(
     hub.assigners.update(assigners or {})
     hub.scopes.update(scopes or {})
     hub.searches.update(searches or {})
+    hub.namers.update(namers or {})
+    hub.account_scopes.update(account_scopes or {})
 
 
 def hub_of(session: Session) -> Hub:

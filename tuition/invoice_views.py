@@ -8,9 +8,11 @@ from market.db import get_session
 from market.openapi import file_formats
 from payments.ledger.schemas import PaymentDetailSchema
 from payments.qr.image import qr_png
-from tuition import invoices, reports, schools
+from tuition import invoice_reads, invoices, reports, schools
+from tuition.invoice_sheet import render_notices
 from tuition.schemas import (
     CashSchema,
+    ClassQuerySchema,
     InvoiceDetailSchema,
     InvoicePageSchema,
     InvoiceQuerySchema,
@@ -109,3 +111,19 @@ def outstanding(query, code):
     school = schools.get_school(session, actor=caller(), code=code)
     rows = reports.outstanding(session, school=school)
     return reports.render(rows, query["format"], school)
+
+
+@blp.get("/schools/<code>/invoices.pdf")
+@require(*schools.STAFF)
+@blp.arguments(ClassQuerySchema, location="query")
+@blp.response(200)
+@blp.doc(**file_formats("pdf"))
+def class_notices(query, code):
+    """A class's payment notices to hand to parents: one A5 page per invoice with its QR."""
+    session = get_session()
+    school = schools.get_school(session, actor=caller(), code=code)
+    notices = invoice_reads.class_notices(session, school=school, **query)
+    response = Response(render_notices(notices), mimetype="application/pdf")
+    name = f"thong-bao-{school.code}-{notices[0].class_name if notices else 'lop'}"
+    response.headers["Content-Disposition"] = f'inline; filename="{name.replace("/", "-")}.pdf"'
+    return response

@@ -14,6 +14,7 @@ from payments.ledger.models import Payment
 from payments.qr import service as qr
 from tuition.models import FeePlan, Invoice, Receipt, ReceiptCounter, School, Student
 from tuition.rules import invoice_status_rule
+from tuition.words import transfer_words
 
 PAYABLE = ("open", "partially_paid")
 
@@ -164,6 +165,7 @@ def list_invoices(
     school: School | None = None,
     class_name: str | None = None,
     status: str | None = None,
+    plan_id: int | None = None,
     limit: int = 50,
     after: int | None = None,
 ) -> Page:
@@ -177,6 +179,8 @@ def list_invoices(
         stmt = stmt.where(Student.class_name == class_name.upper())
     if status:
         stmt = stmt.where(Invoice.status == status)
+    if plan_id:
+        stmt = stmt.where(Invoice.plan_id == plan_id)
     return paginate(session, stmt, Invoice.id, limit=limit, after=after)
 
 
@@ -190,8 +194,16 @@ def invoice_payload(session: Session, invoice: Invoice) -> str:
         account_number=school.account_number,
         amount=invoice.balance,
         reference=invoice.reference,
-        description="hoc phi",
+        description=transfer_text(invoice).removeprefix(invoice.reference).strip(),
     )
+
+
+def transfer_text(invoice: Invoice) -> str:
+    """The transfer text of an invoice: its reference first (how the payment is matched),
+    then what its charged lines are for ("HP… TIEN AN BH"); the QR carries the same."""
+    kinds = [line.kind for line in invoice.lines if line.amount > 0]
+    room = qr.PURPOSE_LIMIT - len(invoice.reference) - 1
+    return f"{invoice.reference} {transfer_words(kinds, room)}"
 
 
 def record_cash(

@@ -63,6 +63,7 @@ class Student(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     school: Mapped[School] = relationship(lazy="joined")
+    exemptions: Mapped[list["Exemption"]] = relationship(order_by="Exemption.id", viewonly=True)
 
 
 class FeePlan(Base):

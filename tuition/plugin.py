@@ -5,7 +5,19 @@ from flask_smorest import Api
 
 from market import plugins
 from payments import domains
-from tuition import invoice_views, invoices, pages, schools, staff, views
+from tuition import (
+    invoice_pages,
+    invoice_reads,
+    invoice_views,
+    invoices,
+    pages,
+    plan_pages,
+    school_list_pages,
+    schools,
+    staff,
+    student_pages,
+    views,
+)
 
 
 def init_app(app: Flask, api: Api) -> None:
@@ -13,6 +25,9 @@ def init_app(app: Flask, api: Api) -> None:
     api.register_blueprint(views.blp)
     api.register_blueprint(invoice_views.blp)
     pages.init_app(app)
+    app.register_blueprint(school_list_pages.bp)
+    for blueprint in (student_pages.bp, plan_pages.bp, invoice_pages.bp):
+        app.register_blueprint(blueprint)
     plugins.plug_in(
         app,
         user_bindings={"school": schools.school_scope},
@@ -26,4 +41,6 @@ def init_app(app: Flask, api: Api) -> None:
         },
         assigners={"invoice_reference": invoices.assign_invoice},
         scopes={"school_admin": invoices.school_admin_scope},
+        searches={"invoice_reference": invoice_reads.search_invoices},
     )
+    domains.plug_in(app, namers={"school": schools.name_schools})

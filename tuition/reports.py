@@ -11,7 +11,7 @@ from market.exports import Column, to_csv, to_xlsx
 from market.users import User
 from payments.ledger.models import Payment
 from tuition.invoices import receipt_for
-from tuition.models import FeePlan, Invoice, School, Student
+from tuition.models import FeePlan, Invoice, Receipt, School, Student
 from tuition.receipt import Receipt as ReceiptDocument
 from tuition.receipt import render_receipt
 
@@ -56,7 +56,8 @@ def outstanding(session: Session, *, school: School, today=None) -> list[dict]:
     ]
 
 
-def _by_class(rows: list[dict]) -> list[dict]:
+def by_class(rows: list[dict]) -> list[dict]:
+    """{class, invoices, balance} of each class of the outstanding rows."""
     classes: dict[str, dict] = {}
     for row in rows:
         entry = classes.setdefault(
@@ -72,7 +73,7 @@ def render(rows: list[dict], kind: str, school: School):
     if kind == "json":
         payload = [r | {"due_date": r["due_date"].isoformat()} for r in rows]
         return jsonify(
-            items=payload, by_class=_by_class(rows), total_balance=sum(r["balance"] for r in rows)
+            items=payload, by_class=by_class(rows), total_balance=sum(r["balance"] for r in rows)
         )
     name = f"cong-no-{school.code}"
     if kind == "csv":
@@ -92,7 +93,12 @@ def _vietnam(moment: datetime) -> str:
 
 def receipt_pdf(session: Session, *, actor: User, payment_id: int) -> tuple[bytes, str]:
     """(PDF, number) of a payment's receipt."""
-    receipt = receipt_for(session, actor=actor, payment_id=payment_id)
+    return receipt_document(session, receipt_for(session, actor=actor, payment_id=payment_id))
+
+
+def receipt_document(session: Session, receipt: Receipt) -> tuple[bytes, str]:
+    """(PDF, number as a file name's part) of a receipt, for whoever was allowed to see it."""
+    payment_id = receipt.payment_id
     invoice = session.get(Invoice, receipt.invoice_id)
     payment = session.get(Payment, payment_id)
     school = session.get(School, receipt.school_id)

@@ -3,6 +3,7 @@
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from market.fields import InputSchema, ListQuerySchema, Money, PageSchema, Text
+from market.identity import mask
 from tuition.models import INVOICE_STATUSES, LINE_KINDS, SCHOOL_TYPES
 
 SCHOOL_CODE = validate.Regexp(r"^[A-Z0-9][A-Z0-9-]{1,29}$", error="2–30 of A-Z, 0-9 and '-'.")
@@ -103,6 +104,10 @@ class ExemptionCreateSchema(InputSchema):
             raise ValidationError("Ends before it starts.", "valid_to")
 
 
+class ExemptionEndSchema(InputSchema):
+    on = fields.Date(metadata={"description": "the last day it covers; today by default"})
+
+
 class ExemptionSchema(Schema):
     id = fields.Integer()
     student_id = fields.Integer()
@@ -119,6 +124,7 @@ class InvoiceQuerySchema(ListQuerySchema):
     school = fields.String(validate=validate.Length(max=30))
     class_name = fields.String(data_key="class", validate=validate.Length(max=10))
     status = fields.String(validate=validate.OneOf(INVOICE_STATUSES))
+    plan_id = fields.Integer(data_key="plan", validate=validate.Range(min=1, max=2**63 - 1))
 
 
 class InvoiceSchema(Schema):
@@ -230,3 +236,37 @@ class OutstandingSchema(Schema):
     items = fields.List(fields.Nested(OutstandingRowSchema))
     by_class = fields.List(fields.Nested(ClassBalanceSchema))
     total_balance = fields.Integer()
+
+
+class StudentQuerySchema(ListQuerySchema):
+    class_name = fields.String(data_key="class", validate=validate.Length(max=10))
+    q = Text(max_length=100, metadata={"description": "name (accent-insensitive) or code"})
+
+
+class StudentSchema(Schema):
+    id = fields.Integer()
+    school = fields.Function(lambda s: s.school.code)
+    student_code = fields.String()
+    full_name = fields.String()
+    class_name = fields.String(data_key="class")
+    date_of_birth = fields.Date(allow_none=True)
+    guardian_name = fields.String()
+    guardian_phone = fields.Function(
+        lambda s: mask(s.guardian_phone, 3), metadata={"description": "masked in lists"}
+    )
+
+
+class StudentPageSchema(PageSchema):
+    items = fields.List(fields.Nested(StudentSchema))
+
+
+class StudentDetailSchema(StudentSchema):
+    guardian_phone = fields.String()
+    exemptions = fields.Method("_exemptions")
+
+    def _exemptions(self, student) -> list:
+        return ExemptionSchema(many=True).dump(student.exemptions)
+
+
+class ClassQuerySchema(InputSchema):
+    class_name = fields.String(data_key="class", required=True, validate=validate.Length(max=12))

@@ -1,5 +1,7 @@
 """Schools and their students: register a school, import the class lists (its roster)."""
 
+from dataclasses import dataclass
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -8,9 +10,13 @@ from market.banks import UnknownBank, resolve_bank
 from market.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from market.identity import InvalidValue, normalize_account_number
 from market.roster.service import ImportResult, Roster, import_roster
+from market.roster.uploads import find_upload, forget_upload, keep_upload
+from market.spreadsheet import map_columns, read_table
 from market.text import fold, qr_ascii
 from market.users import User
+from payments.domains import Choice
 from tuition.models import School, Student
+from tuition.page_words import column_letter
 from tuition.rules import STUDENT_HEADERS, STUDENT_REQUIRED, normalize_student
 
 STAFF = ("admin", "school_admin")
@@ -122,6 +128,45 @@ def import_students(
     )
 
 
+@dataclass
+class Preview:
+    """A class list checked and kept: what confirming it would do, its row problems, and
+    the file's columns ({field: (letter, header as written)})."""
+
+    token: str
+    filename: str
+    result: ImportResult
+    columns: dict[str, tuple[str, str]]
+
+
+def _columns(data: bytes, filename: str) -> dict[str, tuple[str, str]]:
+    headers = read_table(data, filename).headers
+    found = map_columns(headers, dict(STUDENT_HEADERS))
+    return {field: (column_letter(i), headers[i]) for field, i in found.items()}
+
+
+def preview_students(
+    session: Session, *, actor: User, school: School, data: bytes, filename: str
+) -> Preview:
+    """Check a class list without importing it, and keep it for its confirmation."""
+    result = import_students(
+        session, actor=actor, school=school, data=data, filename=filename, dry_run=True
+    )
+    scope = f"school:{school.id}"
+    upload = keep_upload(session, user=actor, scope=scope, data=data, filename=filename, preview={})
+    return Preview(upload.sha256, filename, result, _columns(data, filename))
+
+
+def confirm_students(session: Session, *, actor: User, school: School, token: str) -> ImportResult:
+    """Import the class list kept under token: the very file previewed."""
+    upload = find_upload(session, user=actor, scope=f"school:{school.id}", key=token)
+    result = import_students(
+        session, actor=actor, school=school, data=upload.data, filename=upload.filename
+    )
+    forget_upload(session, upload)
+    return result
+
+
 def get_student(session: Session, *, actor: User, student_id: int) -> Student:
     """A student of a school the actor may act on (404 otherwise)."""
     student = session.get(Student, student_id)
@@ -139,3 +184,9 @@ def school_scope(session: Session, code: str) -> dict:
     if school is None:
         raise NotFound(f"no school {code}")
     return {"school_id": school.id}
+
+
+def name_schools(session: Session, ids: list[int]) -> dict[int, Choice]:
+    """Schools by id as a person recognises them, for the payment screens."""
+    schools = session.scalars(select(School).where(School.id.in_(ids)))
+    return {school.id: Choice(str(school.id), school.name, school.code) for school in schools}

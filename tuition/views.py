@@ -3,11 +3,13 @@
 from flask_smorest import Blueprint
 
 from market.auth import caller, require
-from market.db import get_session
+from market.clock import business_date_of
+from market.db import get_session, utcnow
 from market.roster.schemas import ImportFileSchema, ImportQuerySchema, ImportResultSchema
-from tuition import plans, schools
+from tuition import plans, schools, students
 from tuition.schemas import (
     ExemptionCreateSchema,
+    ExemptionEndSchema,
     ExemptionSchema,
     FeePlanCreateSchema,
     FeePlanSchema,
@@ -17,6 +19,9 @@ from tuition.schemas import (
     ReissueSchema,
     SchoolCreateSchema,
     SchoolSchema,
+    StudentDetailSchema,
+    StudentPageSchema,
+    StudentQuerySchema,
 )
 
 blp = Blueprint("schools", __name__, url_prefix="/api/v1", description="Schools and fees")
@@ -49,6 +54,26 @@ def import_students(query, upload, code):
     session = get_session()
     school = schools.get_school(session, actor=caller(), code=code)
     return schools.import_students(session, actor=caller(), school=school, **upload, **query)
+
+
+@blp.get("/schools/<code>/students")
+@require(*schools.STAFF)
+@blp.arguments(StudentQuerySchema, location="query")
+@blp.response(200, StudentPageSchema)
+def list_students(query, code):
+    """A school's students: `class` filters, `q` finds a name (without accents) or a code."""
+    session = get_session()
+    school = schools.get_school(session, actor=caller(), code=code)
+    after = query.pop("cursor")
+    return students.list_students(session, school=school, after=after, **query)
+
+
+@blp.get("/students/<int:student_id>")
+@require(*schools.STAFF)
+@blp.response(200, StudentDetailSchema)
+def get_student(student_id):
+    """One student, with the guardian's phone and the exemptions."""
+    return schools.get_student(get_session(), actor=caller(), student_id=student_id)
 
 
 @blp.post("/schools/<code>/fee-plans")
@@ -105,3 +130,17 @@ def add_exemption(body, student_id):
     session = get_session()
     student = schools.get_student(session, actor=caller(), student_id=student_id)
     return plans.add_exemption(session, student=student, details=body)
+
+
+@blp.post("/students/<int:student_id>/exemptions/<int:exemption_id>/end")
+@require(*schools.STAFF)
+@blp.arguments(ExemptionEndSchema)
+@blp.response(200, ExemptionSchema)
+def end_exemption(body, student_id, exemption_id):
+    """End an exemption: it covers nothing due after the day given (today by default)."""
+    session = get_session()
+    student = schools.get_student(session, actor=caller(), student_id=student_id)
+    on = body.get("on") or business_date_of(utcnow())
+    return students.end_exemption(
+        session, actor=caller(), student=student, exemption_id=exemption_id, on=on
+    )

@@ -9,6 +9,7 @@ from market import audit
 from market.db import bulk_insert, utcnow
 from market.markets.models import Market
 from market.markets.service import check_market_access
+from market.roster.preview import Preview, confirm_import, preview_import
 from market.roster.service import ImportResult, Roster, RowRefused, import_roster
 from market.text import fold
 from market.users import User
@@ -90,4 +91,35 @@ def import_vendors(
         data=data,
         filename=filename,
         dry_run=dry_run,
+    )
+
+
+def _scope(market: Market) -> str:
+    return f"vendors:{market.code}"
+
+
+def preview_vendor_import(
+    session: Session, *, actor: User, market: Market, data: bytes, filename: str = ""
+) -> Preview:
+    """What importing the file would do, with and without activating; the file is kept for
+    `confirm_vendor_import`."""
+    check_market_access(actor, market, write=True)
+    variants = {"plain": VendorRoster(market), "activate": VendorRoster(market, activate=True)}
+    return preview_import(
+        session, actor=actor, scope=_scope(market), variants=variants, data=data, filename=filename
+    )
+
+
+def confirm_vendor_import(
+    session: Session, *, actor: User, market: Market, key: str, activate: bool = False
+) -> ImportResult:
+    """Import the file a preview kept under key, exactly as that preview said."""
+    check_market_access(actor, market, write=True)
+    return confirm_import(
+        session,
+        actor=actor,
+        scope=_scope(market),
+        roster=VendorRoster(market, activate=activate),
+        variant="activate" if activate else "plain",
+        key=key,
     )

@@ -83,6 +83,30 @@ class PlacardPrint(Base):
     printed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
 
+class PlacardBuild(Base):
+    """A market's placard PDF drawn in the background: the page polls its progress, then
+    downloads the file (kept in the instance folder under file_name)."""
+
+    __tablename__ = "placard_builds"
+    __table_args__ = (
+        CheckConstraint("status IN ('running', 'done', 'failed')", name="status"),
+        CheckConstraint("per_page IN (1, 2, 4)", name="per_page"),
+        CheckConstraint("done >= 0 AND done <= total", name="done_within_total"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    market_id: Mapped[int] = mapped_column(ForeignKey("markets.id"), index=True)
+    requested_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    per_page: Mapped[int]
+    only_new: Mapped[bool]
+    status: Mapped[str] = mapped_column(String(10), default="running")
+    total: Mapped[int]
+    done: Mapped[int] = mapped_column(default=0)
+    file_name: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class LoginLink(Base):
     """A one-time link that signs a vendor's phone in: its token is stored hashed, it expires,
     and once used it is spent (used_at, and the device session it started)."""

@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import Select, exists, func, select
 from sqlalchemy.orm import Session
 
 from market.banks import bank_by_bin
@@ -51,7 +51,9 @@ def vendor_qr(session: Session, *, actor: User, vendor_id: int) -> dict:
     }
 
 
-def _placards(session: Session, actor: User, vendors: list[Vendor]) -> list[Placard]:
+def prepare(actor: User, vendors: list[Vendor]) -> tuple[list[Placard], list[dict]]:
+    """The placards of vendors, each with a new serial, and their print records to insert
+    once they are handed out."""
     printed_on = utcnow().astimezone(VIETNAM).strftime("%d/%m/%Y")
     rows, placards = [], []
     for vendor in vendors:
@@ -80,7 +82,17 @@ def _placards(session: Session, actor: User, vendors: list[Vendor]) -> list[Plac
                 printed_on=printed_on,
             )
         )
+    return placards, rows
+
+
+def record_prints(session: Session, rows: list[dict]) -> None:
+    """Record the placards handed out (prepare's rows)."""
     bulk_insert(session, PlacardPrint.__table__, rows)
+
+
+def _placards(session: Session, actor: User, vendors: list[Vendor]) -> list[Placard]:
+    placards, rows = prepare(actor, vendors)
+    record_prints(session, rows)
     return placards
 
 
@@ -91,20 +103,56 @@ def vendor_placard(session: Session, *, actor: User, vendor_id: int, kind: str) 
     return render_png(placard) if kind == "png" else render_pdf([placard], per_page=1)
 
 
-def market_placards(session: Session, *, actor: User, market: Market, per_page: int) -> bytes:
-    """Every active vendor's placard of a market, ordered by stall, per_page to an A4 sheet."""
+class NothingToPrint(NotFound):
+    code, title = "nothing-to-print", "No placard to print"
+
+    def __init__(self, market: Market, only_new: bool):
+        super().__init__(
+            f"market {market.code} has no {'new ' if only_new else ''}active vendor",
+            errors={"which": ["no vendor to print"]},
+        )
+
+
+def check_may_print(actor: User, market: Market) -> None:
+    """Only the market board (admin, the market's managers) prints a market's placards."""
     if actor.role not in ("admin", "market_manager"):
         raise Forbidden("Only the market board prints a market's placards.")
     check_market_access(actor, market, write=True)
-    vendors = list(
-        session.execute(
-            select(Vendor)
-            .where(Vendor.market_id == market.id, Vendor.status == "active")
-            .order_by(Vendor.stall)
-        ).scalars()
-    )
+
+
+def printable(*, market: Market, only_new: bool = False) -> Select:
+    """The market's active vendors by stall; only_new: those never given a placard."""
+    stmt = select(Vendor).where(Vendor.market_id == market.id, Vendor.status == "active")
+    if only_new:
+        stmt = stmt.where(~exists().where(PlacardPrint.vendor_id == Vendor.id))
+    return stmt.order_by(Vendor.stall)
+
+
+def printable_count(session: Session, *, market: Market) -> dict[str, int]:
+    """{"all": active vendors, "new": those of them never given a placard}."""
+    return {
+        which: session.scalar(
+            select(func.count()).select_from(printable(market=market, only_new=new).subquery())
+        )
+        for which, new in (("all", False), ("new", True))
+    }
+
+
+def printable_vendors(session: Session, *, market: Market, only_new: bool = False) -> list:
+    """The vendors whose placards a print of market holds; 404 when there is none."""
+    vendors = list(session.execute(printable(market=market, only_new=only_new)).scalars())
     if not vendors:
-        raise NotFound(f"market {market.code} has no active vendor")
+        raise NothingToPrint(market, only_new)
+    return vendors
+
+
+def market_placards(
+    session: Session, *, actor: User, market: Market, per_page: int, only_new: bool = False
+) -> bytes:
+    """Every active vendor's placard of a market (only_new: those never printed), ordered
+    by stall, per_page to an A4 sheet."""
+    check_may_print(actor, market)
+    vendors = printable_vendors(session, market=market, only_new=only_new)
     return render_pdf(_placards(session, actor, vendors), per_page=per_page)
 
 

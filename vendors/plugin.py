@@ -5,7 +5,16 @@ from flask_smorest import Api
 
 from market import plugins
 from payments import domains
-from vendors import payees, service, sign_in_pages, stall_pages
+from vendors import (
+    board_pages,
+    import_pages,  # noqa: F401 - its routes join the market's pages
+    pages,
+    payees,
+    placard_pages,
+    service,
+    sign_in_pages,
+    stall_pages,
+)
 from vendors.cli import vendors_cli
 from vendors.qr_views import blp as qr_blp
 from vendors.sign_in_views import blp as sign_in_blp
@@ -20,6 +29,9 @@ def init_app(app: Flask, api: Api) -> None:
     sign_in_pages.init_app(app)
     stall_pages.init_app(app)
     app.cli.add_command(vendors_cli)
+    app.register_blueprint(board_pages.bp)
+    pages.init_app(app)
+    placard_pages.init_app(app)
     plugins.plug_in(
         app,
         vendor_counter=service.count_by_status,
@@ -29,5 +41,8 @@ def init_app(app: Flask, api: Api) -> None:
         app,
         holders=payees.HOLDERS,
         assigners={"vendor_id": payees.assign_to_vendor},
+        searches={"vendor_id": payees.search_vendors},
+        namers={"vendor": payees.name_vendors},
+        account_scopes={"market_manager": payees.manager_accounts},
         scopes={"market_manager": payees.manager_scope, "vendor": payees.vendor_scope},
     )

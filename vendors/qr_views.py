@@ -17,6 +17,9 @@ blp = Blueprint("vendor_qr", __name__, url_prefix="/api/v1", description="Vendor
 
 class PlacardsQuerySchema(InputSchema):
     per_page = fields.Integer(load_default=2, validate=validate.OneOf([1, 2, 4]))
+    only_new = fields.Boolean(
+        load_default=False, metadata={"description": "only the vendors never given a placard"}
+    )
 
 
 class VendorQRSchema(Schema):
@@ -61,7 +64,7 @@ def market_placards(query, code):
     """Every active vendor's placard, ordered by stall, with cut marks (1, 2 or 4 a page)."""
     session = get_session()
     data = placards.market_placards(
-        session, actor=caller(), market=get_market(session, code), per_page=query["per_page"]
+        session, actor=caller(), market=get_market(session, code), **query
     )
     return _file(data, "application/pdf", f"placards-{code.upper()}.pdf")
 

@@ -34,6 +34,8 @@ TRANSITIONS = {
     "suspended": {"active", "closed"},
     "closed": set(),
 }
+ACTIONS = {"activate": "active", "suspend": "suspended", "close": "closed"}  # action → status
+REASON_NEEDED = ("suspended", "closed")  # the audit log says why a vendor stopped selling
 
 
 def normalize_account_name(value: Any, full_name: str | None) -> str:
@@ -102,3 +104,13 @@ def normalize_vendor(raw: dict[str, Any], *, partial: bool = False) -> tuple[dic
 def can_move(current: str, target: str) -> bool:
     """True when a vendor in status current may move to target."""
     return target in TRANSITIONS.get(current, set())
+
+
+def allowed_actions(current: str) -> list[str]:
+    """The status actions a vendor in status current may take next, in ACTIONS order."""
+    return [action for action, target in ACTIONS.items() if can_move(current, target)]
+
+
+def needs_reason(target: str) -> bool:
+    """True when moving a vendor to target must say why."""
+    return target in REASON_NEEDED

@@ -25,12 +25,16 @@ class VendorUpdateSchema(VendorCreateSchema):
 
 
 class StatusChangeSchema(InputSchema):
-    reason = Text(max_length=500)
+    reason = Text(
+        max_length=500,
+        metadata={"description": "why; required to suspend or close (422 without one)"},
+    )
 
 
 class VendorQuerySchema(ListQuerySchema):
     market = fields.String(validate=validate.Length(max=30))
     status = fields.String(validate=validate.OneOf(STATUSES))
+    category = Text(max_length=60)
     q = Text(max_length=100)
 
 

@@ -9,15 +9,14 @@ from market.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from market.markets.models import Market
 from market.markets.service import check_market_access
 from market.pagination import Page, paginate
-from market.text import fold, like_pattern
+from market.text import clean, fold, like_pattern
 from market.users import User
 from vendors.devices import end_devices
 from vendors.models import Vendor
-from vendors.rules import normalize_vendor
+from vendors.rules import ACTIONS, needs_reason, normalize_vendor
 
 MANAGERS = ("admin", "market_manager")
 READERS = ("admin", "market_manager", "vendor")
-ACTIONS = {"activate": "active", "suspend": "suspended", "close": "closed"}
 
 
 def _stall_taken(session: Session, market_id: int, stall: str, except_id: int | None) -> bool:
@@ -27,6 +26,20 @@ def _stall_taken(session: Session, market_id: int, stall: str, except_id: int | 
     if except_id is not None:
         stmt = stmt.where(Vendor.id != except_id)
     return session.execute(stmt.limit(1)).first() is not None
+
+
+class StallTaken(Conflict):
+    def __init__(self, stall: str):
+        super().__init__(f"stall {stall} is taken", errors={"stall": ["stall already taken"]})
+
+
+def _checked_reason(target: str, reason: str | None, required: bool) -> str | None:
+    reason = clean(reason) or None  # a page's textarea: NFC, line breaks and spaces collapsed
+    if reason is not None and len(reason) > 500:
+        raise ValidationFailed.on("reason", "at most 500 characters")
+    if reason is None and required and needs_reason(target):
+        raise ValidationFailed.on("reason", "a reason is required")
+    return reason
 
 
 def _checked(raw: dict, *, partial: bool = False) -> dict:
@@ -42,7 +55,7 @@ def register_vendor(session: Session, *, actor: User, market: Market, details: d
     check_market_access(actor, market, write=True)
     values = _checked(details)
     if _stall_taken(session, market.id, values["stall"], None):
-        raise Conflict(f"stall {values['stall']} is taken", errors={"stall": ["already taken"]})
+        raise StallTaken(values["stall"])
     vendor = Vendor(market=market, status="pending", **values)
     session.add(vendor)
     session.flush()
@@ -76,11 +89,13 @@ def list_vendors(
     actor: User,
     market: str | None = None,
     status: str | None = None,
+    category: str | None = None,
     q: str | None = None,
     limit: int = 50,
     after: int | None = None,
 ) -> Page:
-    """Vendors the actor may see, filtered; q matches name (accent-insensitive), stall, phone."""
+    """Vendors the actor may see, filtered (category: the goods, exactly); q matches name
+    (accent-insensitive), stall, phone."""
     stmt = select(Vendor)
     if actor.role == "market_manager":
         stmt = stmt.where(Vendor.market_id == actor.market_id)
@@ -90,6 +105,8 @@ def list_vendors(
         stmt = stmt.join(Market).where(Market.code == market.upper())
     if status:
         stmt = stmt.where(Vendor.status == status)
+    if category:
+        stmt = stmt.where(Vendor.category == category)
     if q:
         term = fold(q)
         stmt = stmt.where(
@@ -113,7 +130,7 @@ def update_vendor(session: Session, *, actor: User, vendor_id: int, changes: dic
     if "full_name" in values and "account_name" not in changes:
         values.pop("account_name", None)
     if "stall" in values and _stall_taken(session, vendor.market_id, values["stall"], vendor.id):
-        raise Conflict(f"stall {values['stall']} is taken", errors={"stall": ["already taken"]})
+        raise StallTaken(values["stall"])
     before = vendor.details()
     for key, value in values.items():
         setattr(vendor, key, value)
@@ -132,9 +149,17 @@ def update_vendor(session: Session, *, actor: User, vendor_id: int, changes: dic
 
 
 def change_status(
-    session: Session, *, actor: User, vendor_id: int, action: str, reason: str | None = None
+    session: Session,
+    *,
+    actor: User,
+    vendor_id: int,
+    action: str,
+    reason: str | None = None,
+    reason_required: bool = False,
 ) -> Vendor:
-    """Activate, suspend or close a vendor; the state machine decides what is allowed."""
+    """Activate, suspend or close a vendor; the state machine decides what is allowed. The
+    API takes a reason when given (the contract's `reason?`); the board's page asks for one
+    when suspending or closing (reason_required)."""
     if actor.role not in MANAGERS:
         raise Forbidden("Only the market board changes a vendor's status.")
     vendor = get_vendor(session, actor=actor, vendor_id=vendor_id)
@@ -144,10 +169,11 @@ def change_status(
     if not vendor.can_move_to(target):
         raise Conflict(
             f"a {vendor.status} vendor cannot become {target}",
-            errors={"status": [f"{vendor.status} → {target} is not allowed"]},
+            errors={"status": ["not allowed from the current status"]},
         )
+    reason = _checked_reason(target, reason, reason_required)
     if target == "active" and _stall_taken(session, vendor.market_id, vendor.stall, vendor.id):
-        raise Conflict(f"stall {vendor.stall} is taken", errors={"stall": ["already taken"]})
+        raise StallTaken(vendor.stall)
     audit.record(
         session,
         actor_id=actor.id,
@@ -195,3 +221,11 @@ def vendor_scope(session: Session, vendor_id: str) -> dict:
     if vendor is None:
         raise NotFound(f"no vendor {vendor_id}")
     return {"vendor_id": vendor.id, "market_id": vendor.market_id}
+
+
+def market_categories(session: Session, *, market: Market) -> list[str]:
+    """The goods the market's vendors sell, for a filter."""
+    stmt = select(Vendor.category).where(
+        Vendor.market_id == market.id, Vendor.category.is_not(None)
+    )
+    return sorted(session.execute(stmt.distinct()).scalars(), key=fold)

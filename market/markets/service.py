@@ -55,3 +55,8 @@ def list_markets(session: Session, *, user: User, limit: int, after: int | None)
     if user.role in ("market_manager", "vendor"):
         stmt = stmt.where(Market.id == user.market_id)
     return paginate(session, stmt, Market.id, limit=limit, after=after)
+
+
+def all_markets(session: Session) -> list[Market]:
+    """Every market, by name (an admin's list: a province has tens of markets)."""
+    return list(session.execute(select(Market).order_by(Market.name, Market.code)).scalars())

@@ -1,23 +1,24 @@
-"""Adoption figures from the rollups: points, activity, transactions, payers, by dimension."""
+"""Adoption questions on the rollups: points, activity, transactions, payers, banks and the
+onboarding funnel, each a statement of (key, count[, value]) rows for market.stats.batch to
+ask together with the others in one round trip. Builds statements only; runs none."""
 
 from datetime import date, timedelta
 from functools import cache
 
-from sqlalchemy import and_, bindparam, func, literal, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, bindparam, func, literal, or_, select, union_all
 
 from market.stats import readmodel as t
 from market.stats.periods import end_of, whole_period
 
 DIMENSIONS = ("market", "ward", "legacy_district", "provider", "category", "month", "day")
-ACTIVE_DAYS = 30
-
-
+PLACES = ("market", "ward", "legacy_district", "category")
 FILTERS = ("market", "ward", "legacy_district", "payee_type", "provider")
+ACTIVE_DAYS = 30
+Question = tuple  # (statement, its parameters)
 
 
 def filter_params(filters: dict) -> dict:
-    """The bound values of the filters _filtered and transactions put in a statement."""
+    """The bound values of the filters the statements below put in (shared by all)."""
     return {f"filter_{k}": filters[k] for k in FILTERS if filters.get(k)}
 
 
@@ -40,7 +41,8 @@ def _key(dimension: str | None, f=None, p=None, pr=None):
     return literal(None)
 
 
-PLACES = ("market", "ward", "legacy_district", "category")
+def _grouped(stmt, key, dimension: str | None):
+    return stmt.group_by(key) if dimension else stmt
 
 
 def _by_place(filters: dict) -> bool:
@@ -48,202 +50,178 @@ def _by_place(filters: dict) -> bool:
 
 
 def transactions(
-    session: Session, start: date, end: date, filters: dict, dimension: str | None = None
-) -> dict:
-    """{key: (count, value)} for the period (key None without a dimension)."""
-    f, params = t.flows(start, end)
-    given = tuple(k for k in FILTERS if filters.get(k))
-    stmt = _transactions(f, dimension, given)
-    rows = session.execute(stmt, params | filter_params(filters)).all()
-    return {k: (int(c or 0), int(a or 0)) for k, c, a in rows}
+    start: date, end: date, filters: dict, dimension: str | None = None, prefix: str = ""
+) -> Question:
+    """(key, count, value) rows of the period (one row, key None, without a dimension); its
+    dates bound under names starting with prefix, so that periods can share a statement."""
+    f, params = t.flows(start, end, prefix)
+    return _transactions(f, dimension, _given(filters)), params
 
 
 @cache
 def _transactions(f, dimension: str | None, given: tuple[str, ...]):
     filters = dict.fromkeys(given, True)
     p, pr = t.payees(), t.providers
-    if dimension in PLACES or _by_place(filters):
+    placed = dimension in PLACES or _by_place(filters)
+    if placed:
         # Only then is the payee's place needed: each payee's sums first, then the join
         # (per day or month too when those are the grouping).
         keys = [f.c.payee_type, f.c.payee_id, f.c.provider_id]
         if dimension in ("month", "day"):
             keys.append(f.c[dimension])
-        f = (
-            select(
-                *keys,
-                func.sum(f.c.payment_count).label("payment_count"),
-                func.sum(f.c.amount).label("amount"),
-            )
-            .group_by(*keys)
-            .subquery()
-        )
+        sums = (func.sum(f.c.payment_count).label("payment_count"), func.sum(f.c.amount))
+        f = select(*keys, sums[0], sums[1].label("amount")).group_by(*keys).subquery()
     key = _key(dimension, f, p, pr)
     stmt = select(key, func.sum(f.c.payment_count), func.sum(f.c.amount)).select_from(f)
-    if dimension in PLACES or _by_place(filters):
-        stmt = _filtered(
-            stmt.join(p, and_(p.c.payee_type == f.c.payee_type, p.c.payee_id == f.c.payee_id)),
-            p,
-            filters,
-        )
+    if placed:
+        on = and_(p.c.payee_type == f.c.payee_type, p.c.payee_id == f.c.payee_id)
+        stmt = _filtered(stmt.join(p, on), p, filters)
     elif filters.get("payee_type"):
         stmt = stmt.where(f.c.payee_type == bindparam("filter_payee_type"))
     if dimension == "provider" or filters.get("provider"):
         stmt = stmt.outerjoin(pr, pr.c.id == f.c.provider_id)
     if filters.get("provider"):
         stmt = stmt.where(pr.c.name == bindparam("filter_provider"))
-    return stmt.group_by(key)
+    return _grouped(stmt, key, dimension)
 
 
-def registered(session: Session, day: date, filters: dict, dimension: str | None = None) -> dict:
-    """{key: acceptance points registered on day}: vendors activated and not closed, schools."""
-    v, p, s = t.vendors, t.payees(), t.schools
-    moment = end_of(day)
-    vendor_ok = and_(
-        p.c.payee_type == "vendor",
-        v.c.activated_at < moment,
-        or_(v.c.closed_at.is_(None), v.c.closed_at >= moment),
+def _given(filters: dict) -> tuple[str, ...]:
+    return tuple(k for k in FILTERS if filters.get(k))
+
+
+def points(prefix: str):
+    """The acceptance points registered at the moment bound as {prefix}moment (payee_type,
+    payee_id): vendors activated and not closed by then, schools created by then."""
+    v, s, moment = t.vendors, t.schools, bindparam(f"{prefix}moment")
+    vendors = select(literal("vendor").label("payee_type"), v.c.id.label("payee_id")).where(
+        v.c.activated_at < moment, or_(v.c.closed_at.is_(None), v.c.closed_at >= moment)
     )
-    school_ok = and_(p.c.payee_type == "school", s.c.created_at < moment)
+    schools = select(literal("school"), s.c.id).where(s.c.created_at < moment)
+    return union_all(vendors, schools).subquery("points")
+
+
+def _counted(points_, given: tuple[str, ...], dimension: str | None):
+    """(key, count) of the payees in points_, filtered and grouped by place."""
+    filters, p = dict.fromkeys(given, True), t.payees()
     key = _key(dimension if dimension in PLACES else None, p=p)
-    stmt = (
-        select(key, func.count())
-        .select_from(p)
-        .outerjoin(v, and_(p.c.payee_type == "vendor", v.c.id == p.c.payee_id))
-        .outerjoin(s, and_(p.c.payee_type == "school", s.c.id == p.c.payee_id))
-        .where(or_(vendor_ok, school_ok))
-        .group_by(key)
-    )
-    return dict(session.execute(_filtered(stmt, p, filters), filter_params(filters)).all())
-
-
-def _live(day: date, payee_type: str | None = None):
-    """The payees with at least one payment in the 30 days up to day (a subquery)."""
-    r = t.rollup_days
-    stmt = select(r.c.payee_type, r.c.payee_id).where(
-        r.c.business_date.between(day - timedelta(days=ACTIVE_DAYS - 1), day)
-    )
-    if payee_type:
-        stmt = stmt.where(r.c.payee_type == payee_type)
-    return (
-        stmt.group_by(r.c.payee_type, r.c.payee_id)
-        .having(func.sum(r.c.payment_count) > 0)
-        .subquery()
-    )
-
-
-def active(session: Session, day: date, filters: dict, dimension: str | None = None) -> dict:
-    """{key: points with at least one payment in the 30 days up to day}."""
-    p = t.payees()
-    key = _key(dimension if dimension in PLACES else None, p=p)
-    live = _live(day)
-    stmt = select(key, func.count()).select_from(live)
+    stmt = select(key, func.count()).select_from(points_)
     if dimension in PLACES or _by_place(filters):
-        stmt = _filtered(
-            stmt.join(
-                p, and_(p.c.payee_type == live.c.payee_type, p.c.payee_id == live.c.payee_id)
-            ),
-            p,
-            filters,
-        )
+        on = and_(p.c.payee_type == points_.c.payee_type, p.c.payee_id == points_.c.payee_id)
+        stmt = _filtered(stmt.join(p, on), p, filters)
     elif filters.get("payee_type"):
-        stmt = stmt.where(live.c.payee_type == filters["payee_type"])
-    return dict(session.execute(stmt.group_by(key), filter_params(filters)).all())
+        stmt = stmt.where(points_.c.payee_type == bindparam("filter_payee_type"))
+    return _grouped(stmt, key, dimension in PLACES)
 
 
-def _payers(period: str | None, payee_type: str | None):
-    """Distinct payers of a period: of one kind of payee, or of any (each person once)."""
-    c = t.payer_counts
-    return select(func.coalesce(func.sum(c.c.payers), 0)).where(
-        c.c.period == period, c.c.payee_type == (payee_type or t.ANY_PAYEE)
+def _on(day: date, prefix: str) -> dict:
+    """The values points and _live bind for a day: its end, its 30 days."""
+    first = day - timedelta(days=ACTIVE_DAYS - 1)
+    return {f"{prefix}moment": end_of(day), f"{prefix}first": first, f"{prefix}last": day}
+
+
+def registered(day: date, filters: dict, dimension: str | None, prefix: str) -> Question:
+    """(key, points registered on day): vendors activated and not closed, schools."""
+    return _registered(_given(filters), dimension, prefix), _on(day, prefix)
+
+
+@cache
+def _registered(given: tuple[str, ...], dimension: str | None, prefix: str):
+    return _counted(points(prefix), given, dimension)
+
+
+def _live(prefix: str):
+    """The registered points with a payment in the 30 days up to the day (a subquery): an
+    active point is a registered one, so the active share stays within 100 %. A point's day
+    rows count while positive (a reversal takes its payment back on the payment's day), and
+    each point is looked up by itself (ix_rollup_days_payee_day)."""
+    r, known = t.rollup_days, points(prefix)
+    paid = select(r.c.payee_id).where(
+        r.c.payee_type == known.c.payee_type,
+        r.c.payee_id == known.c.payee_id,
+        r.c.business_date.between(bindparam(f"{prefix}first"), bindparam(f"{prefix}last")),
+        r.c.payment_count > 0,
     )
+    return select(known.c.payee_type, known.c.payee_id).where(paid.exists()).subquery("live")
 
 
-def distinct_payers(session: Session, start: date, end: date, filters: dict) -> int | None:
-    """Distinct payers (hashed accounts) of a whole calendar month or year; None otherwise, or
-    when filtered by place (payers are counted per kind of payee, not per market)."""
+def active(day: date, filters: dict, dimension: str | None, prefix: str) -> Question:
+    """(key, points with at least one payment in the 30 days up to day)."""
+    return _active(_given(filters), dimension, prefix), _on(day, prefix)
+
+
+@cache
+def _active(given: tuple[str, ...], dimension: str | None, prefix: str):
+    return _counted(_live(prefix), given, dimension)
+
+
+def distinct_payers(start: date, end: date, filters: dict, prefix: str) -> Question | None:
+    """(None, distinct payers) of a whole calendar month or year; None otherwise, or when
+    filtered by place or provider (payers are counted per kind of payee, not per market)."""
     period = whole_period(start, end)
-    if period is None or any(
-        filters.get(k) for k in ("market", "ward", "legacy_district", "provider")
-    ):
+    if period is None or any(filters.get(k) for k in ("market", "ward", "legacy_district")):
         return None
-    return int(session.execute(_payers(period, filters.get("payee_type"))).scalar())
+    if filters.get("provider"):
+        return None
+    kind = filters.get("payee_type") or t.ANY_PAYEE
+    return _payers(prefix), {f"{prefix}period": period, f"{prefix}kind": kind}
 
 
-def _banks(start: date, end: date):
-    b = t.bank_months
-    return select(func.count(func.distinct(b.c.payer_bin))).where(
-        b.c.month.between(start.replace(day=1), end), b.c.payer_bin != "", b.c.payment_count > 0
+@cache
+def _payers(prefix: str):
+    c = t.payer_counts
+    total = func.coalesce(func.sum(c.c.payers), 0)
+    return select(literal(None), total).where(
+        c.c.period == bindparam(f"{prefix}period"), c.c.payee_type == bindparam(f"{prefix}kind")
     )
 
 
-def banks_seen(session: Session, start: date, end: date) -> int:
-    """Banks and wallets payers paid from, in the months the period touches."""
-    return session.execute(_banks(start, end)).scalar()
+def banks_seen(start: date, end: date, prefix: str) -> Question:
+    """(None, banks and wallets payers paid from, in the months the period touches)."""
+    return _banks(prefix), {f"{prefix}from": start.replace(day=1), f"{prefix}to": end}
 
 
-def funnel(session: Session, day: date, filters: dict) -> dict:
-    """Vendors registered → placard printed → first payment → active (on day)."""
+@cache
+def _banks(prefix: str):
+    b = t.bank_months
+    months = b.c.month.between(bindparam(f"{prefix}from"), bindparam(f"{prefix}to"))
+    banks = func.count(func.distinct(b.c.payer_bin))
+    return select(literal(None), banks).where(months, b.c.payer_bin != "", b.c.payment_count > 0)
+
+
+def funnel(start: date, end: date, filters: dict, prefix: str = "funnel_") -> dict[str, Question]:
+    """The vendors registered in [start, end] (not closed by its end) → of them, placard
+    printed → first payment → active, each by the period's end."""
+    params = _on(end, prefix) | {f"{prefix}since": end_of(start - timedelta(days=1))}
+    return {name: (stmt, params) for name, stmt in _funnel(_given(filters), prefix).items()}
+
+
+@cache
+def _funnel(given: tuple[str, ...], prefix: str) -> dict:
     v, p, pp, r = t.vendors, t.payees(), t.placard_prints, t.rollup_days
-    base = (
+    moment, end = bindparam(f"{prefix}moment"), bindparam(f"{prefix}last")
+    cohort = (
         select(v.c.id)
         .join(p, and_(p.c.payee_type == "vendor", p.c.payee_id == v.c.id))
-        .where(v.c.created_at < end_of(day), v.c.status != "closed")
+        .where(v.c.created_at >= bindparam(f"{prefix}since"), v.c.created_at < moment)
+        .where(or_(v.c.closed_at.is_(None), v.c.closed_at >= moment))
     )
-    base = _filtered(base, p, filters | {"payee_type": None}).subquery()
-    printed = select(func.count(func.distinct(pp.c.vendor_id))).where(
-        pp.c.vendor_id.in_(select(base.c.id))
-    )
+    filters = dict.fromkeys(given, True) | {"payee_type": None}
+    ids = select(_filtered(cohort, p, filters).subquery().c.id)
     paid = (
         select(r.c.payee_id)
-        .where(
-            r.c.payee_type == "vendor",
-            r.c.business_date <= day,
-            r.c.payee_id.in_(select(base.c.id)),
-        )
+        .where(r.c.payee_type == "vendor", r.c.business_date <= end, r.c.payee_id.in_(ids))
         .group_by(r.c.payee_id)
         .having(func.sum(r.c.payment_count) > 0)
         .subquery()
     )
-    vendor_filters = filters | {"payee_type": "vendor"}
-    params = filter_params(filters)
+    live = _live(prefix)
     return {
-        "registered": session.execute(select(func.count()).select_from(base), params).scalar(),
-        "placard_printed": session.execute(printed, params).scalar(),
-        "first_payment": session.execute(select(func.count()).select_from(paid), params).scalar(),
-        "active": sum(active(session, day, vendor_filters).values()),
-    }
-
-
-def _registered_counts(day: date, payee_type: str | None) -> tuple:
-    """Vendors and schools registered on day, as two scalar subqueries (0 when not asked)."""
-    v, s, moment = t.vendors, t.schools, end_of(day)
-    vendors = select(func.count()).where(
-        v.c.activated_at < moment, or_(v.c.closed_at.is_(None), v.c.closed_at >= moment)
-    )
-    schools = select(func.count()).where(s.c.created_at < moment)
-    return (
-        vendors.scalar_subquery() if payee_type != "school" else literal(0),
-        schools.scalar_subquery() if payee_type != "vendor" else literal(0),
-    )
-
-
-def headline_counts(session: Session, start: date, end: date, filters: dict) -> dict | None:
-    """Registered and active points, distinct payers and banks seen in one statement, when no
-    place is filtered (then the payee's place is not needed); None otherwise."""
-    if _by_place(filters) or filters.get("provider"):
-        return None
-    kind, period = filters.get("payee_type"), whole_period(start, end)
-    vendors, schools, live, banks, payers = session.execute(
-        select(
-            *_registered_counts(end, kind),
-            select(func.count()).select_from(_live(end, kind)).scalar_subquery(),
-            _banks(start, end).scalar_subquery(),
-            _payers(period, kind).scalar_subquery(),
-        )
-    ).one()
-    return {
-        "registered": vendors + schools,
-        "active": live,
-        "banks": banks,
-        "payers": int(payers) if period else None,
+        "registered": select(literal(None), func.count()).select_from(ids.subquery()),
+        "placard_printed": select(literal(None), func.count(func.distinct(pp.c.vendor_id))).where(
+            pp.c.vendor_id.in_(ids), pp.c.printed_at < moment
+        ),
+        "first_payment": select(literal(None), func.count()).select_from(paid),
+        "active": select(literal(None), func.count()).where(
+            live.c.payee_type == "vendor", live.c.payee_id.in_(ids)
+        ),
     }

@@ -4,12 +4,15 @@ from html import escape
 
 from market.money import format_number
 
-GREEN, GREY, INK = "#0b6e4f", "#a7b5ad", "#1d2a24"
+GREEN, GREY, INK = "#0b6e4f", "#5c6b63", "#1d2a24"  # the year-earlier line: 3:1 on white
 
 
 def monthly_bars(labels: list[str], current: list[int], previous: list[int], title: str) -> str:
-    """Bars for this period's months, last year's as a line over them."""
-    width, height, left, bottom, top = 640, 240, 56, 36, 24
+    """Bars for this period's months, last year's as a line over them. Drawn narrow, with
+    12-unit text, so that a phone's 340 px still shows it at about 10 px; a month label
+    every few bars when there are more than a dozen."""
+    width, height, left, bottom, top = 420, 240, 58, 30, 16
+    every = -(-len(labels) // 12)
     peak = max([*current, *previous, 1])
     step = (width - left - 10) / max(len(labels), 1)
     bar = step * 0.6
@@ -30,15 +33,16 @@ def monthly_bars(labels: list[str], current: list[int], previous: list[int], tit
             f'height="{y(0) - y(value):.1f}" fill="{GREEN}"><title>{escape(label)}: '
             f"{format_number(value)}</title></rect>"
         )
-        parts.append(
-            f'<text x="{x + bar / 2:.1f}" y="{height - bottom + 16}" font-size="11" '
-            f'text-anchor="middle" fill="{INK}">{escape(label)}</text>'
-        )
+        if i % every == 0:
+            parts.append(
+                f'<text x="{x + bar / 2:.1f}" y="{height - bottom + 16}" font-size="12" '
+                f'text-anchor="middle" fill="{INK}">{escape(label)}</text>'
+            )
         points.append(f"{x + bar / 2:.1f},{y(old):.1f}")
     if points:
         parts.append(
             f'<polyline points="{" ".join(points)}" fill="none" stroke="{GREY}" '
-            f'stroke-width="2" stroke-dasharray="5 3"/>'
+            f'stroke-width="2.5" stroke-dasharray="6 3"/>'
         )
     parts.append("</svg>")
     return "".join(parts)
@@ -49,7 +53,7 @@ def _gridlines(peak: int, y, left: int, right: int) -> list[str]:
     return [
         f'<line x1="{left}" x2="{right}" y1="{y(value):.1f}" '
         f'y2="{y(value):.1f}" stroke="#e3e9e5"/><text x="{left - 6}" '
-        f'y="{y(value) + 4:.1f}" text-anchor="end" font-size="11" '
+        f'y="{y(value) + 4:.1f}" text-anchor="end" font-size="12" '
         f'fill="{INK}">{format_number(value)}</text>'
         for value in (round(peak * fraction) for fraction in (0, 0.5, 1))
     ]

@@ -1,39 +1,31 @@
-"""The dashboard for bank and programme staff: tiles, charts, tables; filters in the URL."""
+"""The dashboard for bank and programme staff: tiles, charts, a table by the chosen grouping,
+filters by name in the URL, and the table as CSV or XLSX."""
 
-from flask import Blueprint, Flask, redirect, render_template, request, url_for
+from flask import Flask, Response, render_template, request
 
-from market.auth import current_user
 from market.db import get_session
-from market.money import format_money_short, format_number, format_ratio
-from market.stats.overview import dashboard_overview
+from market.stats.page import dashboard_page
 from market.stats.periods import business_today
+from market.stats.service import Download
+from market.web import PageBlueprint, page
 
-bp = Blueprint("dashboard", __name__, template_folder="../templates")
-ROLES = ("admin", "bank_staff")
-FORMATS = {
-    "fmt": format_number,
-    "money": format_money_short,
-    "ratio": lambda v: format_ratio(v) if v is not None else "—",
-}
+bp = PageBlueprint("dashboard", __name__, template_folder="../templates")
 
 
-def _refusal():
-    """The answer to a browser that may not see the dashboard; None when it may."""
-    user = current_user()
-    if user is None:
-        return redirect(url_for("pages.login", next=request.full_path))
-    if user.role not in ROLES:
-        return render_template("dashboard.html", forbidden=True), 403
-    return None
+def _file(download: Download) -> Response:
+    response = Response(download.data, mimetype=download.mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{download.filename}"'
+    return response
 
 
 @bp.get("/dashboard")
+@page("admin", "bank_staff")
 def dashboard():
-    """The dashboard page (login: bank staff or admin)."""
-    if refused := _refusal():
-        return refused
-    shown = dashboard_overview(get_session(), query=request.args, today=business_today())
-    return render_template("dashboard.html", **shown, **FORMATS)
+    """The dashboard page; with ?format=csv or xlsx, the table it shows as a file."""
+    shown = dashboard_page(get_session(), args=request.args, today=business_today())
+    if isinstance(shown, Download):
+        return _file(shown)
+    return render_template("dashboard.html", **shown)
 
 
 def init_app(app: Flask) -> None:

@@ -1,18 +1,15 @@
-"""What the dashboard shows: the period and filters from its URL, tiles with growth against
-last year, monthly charts, figures by market, ward and school. Reads only."""
+"""What the dashboard shows, worked out from its URL and a report: the period, the months the
+charts cover, the tiles and their trends. Pure."""
 
 from collections.abc import Mapping
 from datetime import date
 
 from markupsafe import Markup
-from sqlalchemy.orm import Session
 
 from market.money import format_money_short, format_number, format_ratio
-from market.stats.charts import horizontal_bars, monthly_bars
-from market.stats.periods import last_whole_month, next_month, previous_year, shift_year
-from market.stats.report import adoption_report, tuition_report
+from market.stats.charts import monthly_bars
+from market.stats.periods import last_whole_month, next_month, shift_year
 
-FILTERS = ("market", "ward", "provider")
 # (figure, label) of each tile, in the order they are shown.
 TILES = (
     ("registered_points", "Điểm chấp nhận thanh toán"),
@@ -22,29 +19,6 @@ TILES = (
     ("distinct_payers", "Khách hàng"),
     ("average_ticket", "Bình quân mỗi giao dịch"),
 )
-NO_MONTH = {"transactions": 0, "value": 0, "previous_year": {"transactions": 0, "value": 0}}
-
-
-def dashboard_overview(session: Session, *, query: Mapping[str, str], today: date) -> dict:
-    """Everything the dashboard page shows for the period and filters of query (its URL)."""
-    start, end = period(query, today)
-    filters = {k: query.get(k) or None for k in FILTERS}
-    report = adoption_report(
-        session, start=start, end=end, group_by=None, filters=filters, with_funnel=True
-    )
-    by_market, charts = _charts(session, start, end, filters)
-    ys, ye = previous_year(start, end)
-    return {
-        "tiles": tiles(report),
-        "charts": charts,
-        "by_market": by_market,
-        "schools": tuition_report(session, start=start, end=end),
-        "funnel": report["funnel"],
-        "start": start,
-        "end": end,
-        "filters": filters,
-        "compare": f"{ys:%d/%m/%Y}–{ye:%d/%m/%Y}",
-    }
 
 
 def period(query: Mapping[str, str], today: date) -> tuple[date, date]:
@@ -70,30 +44,6 @@ def chart_months(start: date, end: date) -> list[date]:
     return months
 
 
-def _charts(session: Session, start: date, end: date, filters: dict) -> tuple[list, dict]:
-    months = chart_months(start, end)
-    monthly = adoption_report(session, start=months[0], end=end, group_by="month", filters=filters)
-    by_month = {r["key"]: r for r in monthly["rows"]}
-    series = [by_month.get(m.isoformat(), NO_MONTH) for m in months]  # empty months as zero
-    by_market, by_ward = (
-        adoption_report(session, start=start, end=end, group_by=g, filters=filters)["rows"]
-        for g in ("market", "ward")
-    )
-    return by_market, {
-        **monthly_charts([f"{m.month}/{m:%y}" for m in months], series),
-        "markets": Markup(
-            horizontal_bars(
-                [(r["key"], r["transactions"]) for r in by_market if r["key"]], "Giao dịch theo chợ"
-            )
-        ),
-        "wards": Markup(
-            horizontal_bars(
-                [(r["key"] or "—", r["transactions"]) for r in by_ward], "Giao dịch theo phường/xã"
-            )
-        ),
-    }
-
-
 def monthly_charts(labels: list[str], series: list[dict]) -> dict[str, Markup]:
     """Transactions and value (millions of đồng) by month, against the year before."""
     this_year = {k: [r[k] for r in series] for k in ("transactions", "value")}
@@ -104,7 +54,7 @@ def monthly_charts(labels: list[str], series: list[dict]) -> dict[str, Markup]:
                 labels,
                 this_year["transactions"],
                 last_year["transactions"],
-                "Số giao dịch theo tháng (đường nét đứt: cùng kỳ năm trước)",
+                "Số giao dịch theo tháng; đường nét đứt: cùng kỳ năm trước",
             )
         ),
         "value": Markup(
@@ -112,7 +62,7 @@ def monthly_charts(labels: list[str], series: list[dict]) -> dict[str, Markup]:
                 labels,
                 [v // 1_000_000 for v in this_year["value"]],
                 [v // 1_000_000 for v in last_year["value"]],
-                "Giá trị theo tháng, triệu đồng",
+                "Giá trị theo tháng, triệu đồng; đường nét đứt: cùng kỳ năm trước",
             )
         ),
     }

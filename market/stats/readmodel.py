@@ -60,7 +60,9 @@ schools = _table(
     Column("created_at", DateTime(timezone=True)),
 )
 providers = _table("providers", Column("id", BigInteger), Column("name", String))
-placard_prints = _table("placard_prints", Column("vendor_id", BigInteger))
+placard_prints = _table(
+    "placard_prints", Column("vendor_id", BigInteger), Column("printed_at", DateTime(timezone=True))
+)
 invoices = _table(
     "invoices",
     Column("id", BigInteger),
@@ -133,34 +135,40 @@ def payees():
     return union_all(vendor_rows, school_rows).subquery("payees")
 
 
-def flows(start: date, end: date):
+def flows(start: date, end: date, prefix: str = ""):
     """Transactions in [start, end]: whole months from the monthly rollup, edges from days.
-    (subquery, its parameters): the statement is built once per shape of period."""
+    (subquery, its parameters): the statement is built once per shape of period, its dates
+    bound under names starting with prefix (two periods in one statement differ by it)."""
     months, day_ranges = segments(start, end)
-    params = {"months": months}
+    params = {f"{prefix}months": months}
     for n, (first, last) in enumerate(day_ranges):
-        params |= {f"first_{n}": first, f"last_{n}": last, f"month_{n}": first.replace(day=1)}
-    return _flows(bool(months), len(day_ranges)), params
+        params |= {
+            f"{prefix}first_{n}": first,
+            f"{prefix}last_{n}": last,
+            f"{prefix}month_{n}": first.replace(day=1),
+        }
+    return _flows(bool(months), len(day_ranges), prefix), params
 
 
 @cache
-def _flows(whole_months: bool, edges: int):
+def _flows(whole_months: bool, edges: int, prefix: str):
     parts = []
     cols = ("payee_type", "payee_id", "provider_id", "method", "payment_count", "amount")
     if whole_months:
         r = rollup_months
         parts.append(
             select(r.c.month.label("day"), r.c.month.label("month"), *[r.c[c] for c in cols]).where(
-                r.c.month.in_(bindparam("months", expanding=True))
+                r.c.month.in_(bindparam(f"{prefix}months", expanding=True))
             )
         )
     for n in range(edges):
         r = rollup_days
+        first, last = bindparam(f"{prefix}first_{n}"), bindparam(f"{prefix}last_{n}")
         parts.append(
             select(
                 r.c.business_date.label("day"),
-                bindparam(f"month_{n}", type_=Date).label("month"),
+                bindparam(f"{prefix}month_{n}", type_=Date).label("month"),
                 *[r.c[c] for c in cols],
-            ).where(r.c.business_date.between(bindparam(f"first_{n}"), bindparam(f"last_{n}")))
+            ).where(r.c.business_date.between(first, last))
         )
     return union_all(*parts).subquery("flows")

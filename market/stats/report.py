@@ -1,11 +1,12 @@
 """The adoption and tuition reports: figures, the same period a year earlier, growth."""
 
 from datetime import date
+from functools import cache
 
-from sqlalchemy import case, func, select
+from sqlalchemy import bindparam, case, func, select
 from sqlalchemy.orm import Session
 
-from market.stats import adoption
+from market.stats import adoption, batch
 from market.stats import readmodel as t
 from market.stats.periods import (
     growth,
@@ -29,45 +30,19 @@ def _ticket(count: int, value: int) -> int:
     return round(value / count) if count else 0
 
 
-def totals(
-    session: Session, start: date, end: date, filters: dict, rows: dict | None = None
-) -> dict:
-    """The headline figures of one period (rows: per-key figures already read, summed here
-    instead of asking the database again)."""
-    rows = rows or {}
-    if "transactions" in rows:
-        count = sum(c for c, _ in rows["transactions"].values())
-        value = sum(v for _, v in rows["transactions"].values())
-    else:
-        count, value = adoption.transactions(session, start, end, filters).get(None, (0, 0))
-    counts = (
-        None if "registered" in rows else adoption.headline_counts(session, start, end, filters)
-    )
-    if counts is None:
-        counts = {
-            "registered": (
-                sum(rows["registered"].values())
-                if "registered" in rows
-                else adoption.registered(session, end, filters).get(None, 0)
-            ),
-            "active": (
-                sum(rows["active"].values())
-                if "active" in rows
-                else adoption.active(session, end, filters).get(None, 0)
-            ),
-            "payers": adoption.distinct_payers(session, start, end, filters),
-            "banks": adoption.banks_seen(session, start, end),
-        }
-    points, live = counts["registered"], counts["active"]
+def _totals(flows: dict, points: dict, live: dict, payers: dict | None, banks: dict) -> dict:
+    """The headline figures of one period, summed from the answers by key."""
+    count, value = (sum(v[i] for v in flows.values()) for i in (0, 1))
+    registered, active = (sum(n for n, _ in d.values()) for d in (points, live))
     return {
         "transactions": count,
         "value": value,
         "average_ticket": _ticket(count, value),
-        "registered_points": points,
-        "active_points": live,
-        "active_share": round(live / points, 4) if points else None,
-        "distinct_payers": counts["payers"],
-        "banks_seen": counts["banks"],
+        "registered_points": registered,
+        "active_points": active,
+        "active_share": round(active / registered, 4) if registered else None,
+        "distinct_payers": None if payers is None else payers.get(None, (0, 0))[0],
+        "banks_seen": banks.get(None, (0, 0))[0],
     }
 
 
@@ -82,41 +57,65 @@ def compare(current: dict, earlier: dict) -> dict:
     return out
 
 
-def _rows(
-    session: Session, start: date, end: date, filters: dict, dimension: str
-) -> tuple[list, dict, dict]:
+def questions(start: date, end: date, filters: dict, group_by: str | None) -> dict:
+    """Everything a report asks, by name: the period and a year earlier by group, the period
+    before, points, active points, payers and banks of both years."""
     ys, ye = previous_year(start, end)
-    now = adoption.transactions(session, start, end, filters, dimension)
-    before = adoption.transactions(session, ys, ye, filters, dimension)
-    raw_now, raw_before = {"transactions": dict(now)}, {"transactions": dict(before)}
+    places = group_by if group_by in adoption.PLACES else None
+    asked = {
+        "now": adoption.transactions(start, end, filters, group_by, "now_"),
+        "before": adoption.transactions(ys, ye, filters, group_by, "before_"),
+        "previous": adoption.transactions(*previous_period(start, end), filters, None, "prev_"),
+        "points": adoption.registered(end, filters, places, "on_"),
+        "live": adoption.active(end, filters, places, "on_"),
+        "points_before": adoption.registered(ye, filters, None, "ago_"),
+        "live_before": adoption.active(ye, filters, None, "ago_"),
+        "banks": adoption.banks_seen(start, end, "now_banks_"),
+        "banks_before": adoption.banks_seen(ys, ye, "before_banks_"),
+    }
+    for name, period in (("payers", (start, end)), ("payers_before", (ys, ye))):
+        if (payers := adoption.distinct_payers(*period, filters, f"{name}_")) is not None:
+            asked[name] = payers
+    return asked
+
+
+def _rows(answers: dict, dimension: str) -> list[dict]:
+    now, before = answers["now"], answers["before"]
     if dimension in ("month", "day"):  # compare each month or day with itself a year earlier
-        before = {shift_year(k, +1): v for k, v in before.items()}
+        before = {next_year(k): v for k, v in before.items()}
         now = {k: v for k, v in now.items() if v != (0, 0)}  # e.g. a day whose only payment
         before = {k: v for k, v in before.items() if k in now}  # was reversed
     places = dimension in adoption.PLACES
-    points = adoption.registered(session, end, filters, dimension) if places else {}
-    live = adoption.active(session, end, filters, dimension) if places else {}
-    keys = sorted(set(now) | set(before) | set(points), key=lambda k: (k is None, str(k)))
+    points = set(answers["points"]) if places else set()
+    keys = sorted(set(now) | set(before) | points, key=_order)
     rows = []
     for key in keys:
         count, value = now.get(key, (0, 0))
         old_count, old_value = before.get(key, (0, 0))
         row = {
-            "key": key.isoformat() if isinstance(key, date) else key,
+            "key": key,
             "transactions": count,
             "value": value,
             "average_ticket": _ticket(count, value),
             "previous_year": {"transactions": old_count, "value": old_value},
         }
         if places:
-            row |= {"registered_points": points.get(key, 0), "active_points": live.get(key, 0)}
+            row["registered_points"] = answers["points"].get(key, (0, 0))[0]
+            row["active_points"] = answers["live"].get(key, (0, 0))[0]
         row["growth"] = compare(
             row, row["previous_year"] | {"average_ticket": _ticket(old_count, old_value)}
         )
         rows.append(row)
-    if places:
-        raw_now |= {"registered": points, "active": live}
-    return rows, raw_now, raw_before
+    return rows
+
+
+def next_year(key: str) -> str:
+    """The key of a day or month (2025-11-01) a year later."""
+    return shift_year(date.fromisoformat(key[:10]), +1).isoformat()
+
+
+def _order(key: str | None) -> tuple:
+    return (key is None, str(key))
 
 
 def adoption_report(
@@ -127,19 +126,22 @@ def adoption_report(
     group_by: str | None,
     filters: dict,
     with_funnel: bool = False,
+    extra: dict | None = None,
 ) -> dict:
-    """Totals with their year-earlier and previous-period comparisons, and rows by dimension.
+    """Totals with their year-earlier and previous-period comparisons, and rows by dimension,
+    in one statement (with the answers to extra questions under "answers").
 
     The previous period is compared on transactions and value only (two figures a dashboard
     tile shows); the onboarding funnel is computed when asked for."""
-    rows, raw_now, raw_before = (
-        _rows(session, start, end, filters, group_by) if group_by else ([], {}, {})
+    asked = questions(start, end, filters, group_by)
+    funnel = adoption.funnel(start, end, filters) if with_funnel else {}
+    asked |= {f"funnel_{k}": q for k, q in funnel.items()} | (extra or {})
+    a = batch.ask(session, asked, adoption.filter_params(filters))
+    current = _totals(a["now"], a["points"], a["live"], a.get("payers"), a["banks"])
+    year_ago = _totals(
+        a["before"], a["points_before"], a["live_before"], a.get("payers_before"), a["banks_before"]
     )
-    current = totals(session, start, end, filters, raw_now)
-    year_ago = totals(session, *previous_year(start, end), filters, raw_before)
-    count, value = adoption.transactions(session, *previous_period(start, end), filters).get(
-        None, (0, 0)
-    )
+    count, value = a["previous"].get(None, (0, 0))
     before = {"transactions": count, "value": value, "average_ticket": _ticket(count, value)}
     report = {
         "period": {"from": start.isoformat(), "to": end.isoformat()},
@@ -154,8 +156,10 @@ def adoption_report(
         },
     }
     if with_funnel:
-        report["funnel"] = adoption.funnel(session, end, filters)
-    report["rows"] = rows
+        report["funnel"] = {k: a[f"funnel_{k}"].get(None, (0, 0))[0] for k in funnel}
+    report["rows"] = _rows(a, group_by) if group_by else []
+    if extra:
+        report["answers"] = {name: a[name] for name in extra}
     return report
 
 
@@ -164,9 +168,16 @@ def tuition_report(
 ) -> list[dict]:
     """Per school: billed (invoices due in the period), collected, collection rate, cashless
     share (transfers over all money received in the period) and outstanding."""
-    s = t.schools
-    billed = _billed(start, end)
-    money, params = _received(start, end)
+    f, params = t.flows(start, end, "tuition_")
+    params |= {"due_from": start, "due_to": end, "school_type": school_type}
+    stmt = _tuition(f, bool(school_type))
+    return [_school_row(r) for r in session.execute(stmt, params).mappings()]
+
+
+@cache
+def _tuition(f, by_type: bool):
+    """The statement of tuition_report, built once per shape of period."""
+    s, billed, money = t.schools, _billed(), _received(f)
     stmt = (
         select(
             s.c.code,
@@ -184,17 +195,16 @@ def tuition_report(
         .outerjoin(money, money.c.payee_id == s.c.id)
         .order_by(s.c.code)
     )
-    if school_type:
-        stmt = stmt.where(s.c.type == school_type)
-    return [_school_row(r) for r in session.execute(stmt, params).mappings()]
+    return stmt.where(s.c.type == bindparam("school_type")) if by_type else stmt
 
 
-def _billed(start: date, end: date):
+def _billed():
     """Per school: billed, collected (up to what was billed) and outstanding, of the invoices
-    due in the period."""
+    due in the period (bound as due_from, due_to)."""
     i = t.invoices
     counted = case((i.c.paid_amount < i.c.total_amount, i.c.paid_amount), else_=i.c.total_amount)
     due = case((i.c.total_amount > i.c.paid_amount, i.c.total_amount - i.c.paid_amount), else_=0)
+    due_in_period = i.c.due_date.between(bindparam("due_from"), bindparam("due_to"))
     return (
         select(
             i.c.school_id,
@@ -202,18 +212,16 @@ def _billed(start: date, end: date):
             func.sum(counted).label("collected"),
             func.sum(due).label("outstanding"),
         )
-        .where(i.c.status != "void", i.c.due_date.between(start, end))
+        .where(i.c.status != "void", due_in_period)
         .group_by(i.c.school_id)
         .subquery()
     )
 
 
-def _received(start: date, end: date):
-    """Per school: money received in the period, and how much of it by transfer (a subquery
-    and its parameters)."""
-    f, params = t.flows(start, end)
+def _received(f):
+    """Per school: money received in the flows f, and how much of it by transfer."""
     by_transfer = case((f.c.method == "transfer", f.c.amount), else_=0)
-    money = (
+    return (
         select(
             f.c.payee_id,
             func.sum(by_transfer).label("transfer"),
@@ -223,7 +231,6 @@ def _received(start: date, end: date):
         .group_by(f.c.payee_id)
         .subquery()
     )
-    return money, params
 
 
 def _school_row(r) -> dict:

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session, aliased
 from market.errors import NotFound
 from market.pagination import Page, paginate
 from market.users import User
-from payments.domains import payee_condition
+from payments.domains import hub_of
 from payments.ledger.models import Payment
 
 READERS = ("admin", "market_manager", "vendor", "school_admin")
@@ -38,7 +38,7 @@ def list_payments(
     """Payments the actor may see, filtered, by id."""
     stmt = select(Payment)
     if actor.role != "admin":
-        stmt = stmt.where(payee_condition(session, actor, Payment.payee_type, Payment.payee_id))
+        stmt = stmt.where(hub_of(session).visible_condition(actor, Payment))
     if payee_type:
         stmt = stmt.where(Payment.payee_type == payee_type)
     if payee_id is not None:
@@ -61,7 +61,7 @@ def get_payment(
     locks it until the transaction ends, and reads it as the last writer left it."""
     stmt = select(Payment).where(Payment.id == payment_id)
     if actor.role != "admin":
-        stmt = stmt.where(payee_condition(session, actor, Payment.payee_type, Payment.payee_id))
+        stmt = stmt.where(hub_of(session).visible_condition(actor, Payment))
     if for_update:  # NO KEY UPDATE: records that only refer to the payment need not wait
         stmt = stmt.with_for_update(of=Payment, key_share=True)
         stmt = stmt.execution_options(populate_existing=True)

@@ -168,7 +168,7 @@ class Statements:
         p = self.head(plan, "postgresql").cte("p")
         ctes = [s.cte(f"step_{n}") for n, s in enumerate(_steps("postgresql", p, plan))]
         if plan.count:
-            ctes += rule_ctes(_counted(p, plan), plan.sign)
+            ctes += rule_ctes(_counted(p, plan), plan.sign, one=True)
         return select(p.c.id, live_notice(p)).add_cte(*ctes)
 
     def compiled(self, name: str, build: Callable[[], object]) -> DriverSQL:
@@ -213,7 +213,7 @@ def write(session: Session, statements: Statements, plan: Plan, values: dict) ->
     for step in _steps("sqlite", p, plan):
         session.execute(step, values)
     if plan.count:
-        for rule in rules("sqlite", _counted(p, plan), plan.sign):
+        for rule in rules("sqlite", _counted(p, plan), plan.sign, one=True):
             session.execute(rule)
     return ids
 

@@ -3,7 +3,7 @@
 Pure: it knows placards, not vendors; callers hand it a Placard with every text to print."""
 
 import io
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -226,8 +226,11 @@ LAYOUTS = {  # placards per A4 page → (page size, columns, rows)
 }
 
 
-def render_pdf(placards: list[Placard], per_page: int = 2) -> bytes:
-    """Placards on A4 pages, per_page (1, 2 or 4) to a page, each framed by cut marks."""
+def render_pdf(
+    placards: list[Placard], per_page: int = 2, progress: Callable[[int], None] | None = None
+) -> bytes:
+    """Placards on A4 pages, per_page (1, 2 or 4) to a page, each framed by cut marks;
+    progress(n) is told after each placard drawn (a big market takes a while)."""
     page, columns, rows = LAYOUTS[per_page]
     page_w, page_h = page[0] / mm, page[1] / mm
     margin, gutter = 12.0, 12.0
@@ -246,6 +249,8 @@ def render_pdf(placards: list[Placard], per_page: int = 2) -> bytes:
         top = margin + row * (cell_h + gutter) + (cell_h - height_for(width)) / 2
         _draw_pdf(canvas, placard, left, top, width)
         _cut_marks(canvas, left, top, width, height_for(width))
+        if progress is not None:
+            progress(index + 1)
     canvas.showPage()
     canvas.save()
     return buffer.getvalue()

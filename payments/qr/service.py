@@ -7,9 +7,10 @@ from sqlalchemy.orm import Session
 
 from market.db import utcnow
 from market.errors import Conflict, NotFound, ValidationFailed
-from market.text import qr_ascii
+from market.money import format_vnd
+from market.text import like_pattern, qr_ascii
 from market.users import User
-from payments.domains import Payee, Target, payee_condition
+from payments.domains import Choice, Payee, Target, payee_condition
 from payments.qr import vietqr
 from payments.qr.models import PaymentRequest
 from payments.qr.reference import new_reference
@@ -184,3 +185,24 @@ def assign_payment_request(session: Session, _actor: User, value: str) -> tuple[
             errors={"reference": ["already paid"]},
         )
     return target.payee, target
+
+
+def search_payment_requests(session: Session, actor: User, text: str, limit: int) -> list[Choice]:
+    """Unpaid payment requests of the actor's payees whose reference starts with text."""
+    code = text.strip().upper()
+    if len(code) < 3 or not code.startswith("CH"):
+        return []
+    found = session.scalars(
+        select(PaymentRequest)
+        .where(
+            PaymentRequest.reference.like(like_pattern(code)[1:], escape="\\"),
+            PaymentRequest.status.in_(("open", "expired")),
+            payee_condition(session, actor, PaymentRequest.payee_type, PaymentRequest.payee_id),
+        )
+        .order_by(PaymentRequest.id.desc())
+        .limit(limit)
+    )
+    return [
+        Choice(r.reference, f"{r.reference} · {format_vnd(r.amount)}", r.description or "")
+        for r in found
+    ]

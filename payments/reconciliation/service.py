@@ -3,7 +3,7 @@
 import dataclasses
 from datetime import datetime
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from market.errors import Conflict, Forbidden, NotFound, ValidationFailed
@@ -212,3 +212,30 @@ def run_with_findings(session: Session, *, actor: User, run_id: int) -> dict:
     for line in lines:
         counts[line.bucket] += 1
     return described(run, counts, lines)
+
+
+def statement_providers(session: Session) -> list[Provider]:
+    """The active providers whose statements may be reconciled, by name."""
+    return list(
+        session.scalars(select(Provider).where(Provider.active.is_(True)).order_by(Provider.name))
+    )
+
+
+def list_runs(session: Session, *, actor: User, limit: int = 20) -> list[dict]:
+    """The latest runs, newest first, each with its provider's name and its bucket counts."""
+    _admin(actor)
+    runs = session.execute(
+        select(Reconciliation, Provider.name)
+        .join(Provider, Provider.id == Reconciliation.provider_id)
+        .order_by(Reconciliation.id.desc())
+        .limit(limit)
+    ).all()
+    counts = session.execute(
+        select(ReconciliationLine.reconciliation_id, ReconciliationLine.bucket, func.count())
+        .where(ReconciliationLine.reconciliation_id.in_([run.id for run, _ in runs]))
+        .group_by(ReconciliationLine.reconciliation_id, ReconciliationLine.bucket)
+    ).all()
+    found = {run.id: dict.fromkeys(BUCKETS, 0) for run, _ in runs}
+    for run_id, bucket, count in counts:
+        found[run_id][bucket] = count
+    return [described(run, found[run.id]) | {"provider": name} for run, name in runs]

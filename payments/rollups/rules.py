@@ -3,7 +3,12 @@
 Every rule is a statement over a source relation `p` of payments rows, counted with a sign
 (+1: counted, -1: taken back, as a reversal does on its payment's own day). Writing a payment
 runs them over the rows it wrote; `stats rebuild` runs them over every live payment. Only a
-payment (not a reversing record) whose payee is known counts."""
+payment (not a reversing record) whose payee is known counts.
+
+A source of at most one row (`one=True`: what a single write touched) is counted by the same
+rules without grouping: a row is its own group, so each aggregate is the row's own value
+(count() is 1, sum(x) is x), and the statement skips the aggregation, a noticeable share of
+a write's time on PostgreSQL."""
 
 from sqlalchemy import Date, String, and_, case, func, literal_column, select, true, union_all
 from sqlalchemy.sql import FromClause
@@ -50,7 +55,7 @@ def month_parts(dialect: str, column) -> tuple:
 
 def counts(p: FromClause):
     """The condition under which a row of p counts in the rollups."""
-    return and_(p.c.kind == "payment", p.c.payee_type.is_not(None))
+    return and_(p.c.kind == _sql("'payment'"), p.c.payee_type.is_not(None))
 
 
 def _upsert(insert, model, keys: list[str], rows, counters: list[str]):
@@ -62,41 +67,45 @@ def _upsert(insert, model, keys: list[str], rows, counters: list[str]):
     )
 
 
-def _totals(insert, model, first, p: FromClause, sign: int):
+def _tally(keys: tuple, counted: list[tuple], where: tuple, one: bool):
+    """SELECT keys and the counted values of the rows meeting where: each of counted is
+    (aggregate, the same of one row alone), the aggregates grouped by keys unless one."""
+    rows = select(*keys, *(alone if one else total for total, alone in counted)).where(*where)
+    return rows if one else rows.group_by(*keys)
+
+
+def _count(sign: int) -> tuple:
+    return func.count() * _sql(str(sign)), _sql(str(sign))
+
+
+def _totals(insert, model, first, p: FromClause, sign: int, one: bool):
     provider = func.coalesce(p.c.provider_id, _sql("0"))
     keys = (first, p.c.payee_type, p.c.payee_id, provider, p.c.method)
-    rows = select(
-        *keys,
-        (func.count() * _sql(str(sign))).label("n"),
-        (func.sum(p.c.amount) * _sql(str(sign))).label("a"),
-    ).where(counts(p))
+    value = (func.sum(p.c.amount) * _sql(str(sign)), p.c.amount * _sql(str(sign)))
+    rows = _tally(keys, [_count(sign), value], (counts(p),), one)
     key_names = [list(model.__table__.primary_key.columns.keys())[0]]
     key_names += ["payee_type", "payee_id", "provider_id", "method"]
-    return _upsert(insert, model, key_names, rows.group_by(*keys), ["payment_count", "amount"])
+    return _upsert(insert, model, key_names, rows, ["payment_count", "amount"])
 
 
-def day_rule(dialect: str, p: FromClause, sign: int):
+def day_rule(dialect: str, p: FromClause, sign: int, one: bool = False):
     """Transactions and value per payee, provider and method, per business day."""
-    return _totals(dialect_insert(dialect), DayRollup, p.c.business_date, p, sign)
+    return _totals(dialect_insert(dialect), DayRollup, p.c.business_date, p, sign, one)
 
 
-def month_rule(dialect: str, p: FromClause, sign: int):
+def month_rule(dialect: str, p: FromClause, sign: int, one: bool = False):
     """The same per month."""
     month = month_parts(dialect, p.c.business_date)[0]
-    return _totals(dialect_insert(dialect), MonthRollup, month, p, sign)
+    return _totals(dialect_insert(dialect), MonthRollup, month, p, sign, one)
 
 
-def bank_rule(dialect: str, p: FromClause, sign: int):
+def bank_rule(dialect: str, p: FromClause, sign: int, one: bool = False):
     """Payments per payer bank and month, sharded by payee id."""
     month = month_parts(dialect, p.c.business_date)[0]
-    shard = p.c.payee_id % _sql(str(SHARDS))
-    rows = (
-        select(month, p.c.payer_bin, shard, func.count() * _sql(str(sign)))
-        .where(counts(p), p.c.payer_bin.is_not(None))
-        .group_by(month, p.c.payer_bin, shard)
-    )
-    keys = ["month", "payer_bin", "shard"]
-    return _upsert(dialect_insert(dialect), BankMonth, keys, rows, ["payment_count"])
+    keys = (month, p.c.payer_bin, p.c.payee_id % _sql(str(SHARDS)))
+    rows = _tally(keys, [_count(sign)], (counts(p), p.c.payer_bin.is_not(None)), one)
+    columns = ["month", "payer_bin", "shard"]
+    return _upsert(dialect_insert(dialect), BankMonth, columns, rows, ["payment_count"])
 
 
 def _periods_and_kinds():
@@ -108,28 +117,26 @@ def _periods_and_kinds():
     ).subquery("k")
 
 
-def payer_changes(dialect: str, p: FromClause, sign: int):
+def payer_changes(dialect: str, p: FromClause, sign: int, one: bool = False):
     """(period, payee_type, payer_hash, n): how many payments each payer gains (or loses) in
     each month ('M2026-11') and year ('Y2026'), under its kind of payee and under any kind
     (ANY_PAYEE)."""
     _, month_text, year_text = month_parts(dialect, p.c.business_date)
     k = _periods_and_kinds()
-    one = _sql("1")
+    yes = _sql("1")
     period = case(
-        (k.c.month == one, _sql("'M'", String) + month_text), else_=_sql("'Y'", String) + year_text
+        (k.c.month == yes, _sql("'M'", String) + month_text), else_=_sql("'Y'", String) + year_text
     )
-    kind = case((k.c.own == one, p.c.payee_type), else_=_sql(f"'{ANY_PAYEE}'", String))
-    return (
-        select(
-            period.label("period"),
-            kind.label("payee_type"),
-            p.c.payer_hash,
-            (func.count() * _sql(str(sign))).label("n"),
-        )
-        .select_from(p.join(k, true()))
-        .where(counts(p), p.c.payer_hash.is_not(None))
-        .group_by(period, kind, p.c.payer_hash)
+    kind = case((k.c.own == yes, p.c.payee_type), else_=_sql(f"'{ANY_PAYEE}'", String))
+    total, alone = _count(sign)
+    rows = select(
+        period.label("period"),
+        kind.label("payee_type"),
+        p.c.payer_hash,
+        (alone if one else total).label("n"),
     )
+    rows = rows.select_from(p.join(k, true())).where(counts(p), p.c.payer_hash.is_not(None))
+    return rows if one else rows.group_by(period, kind, p.c.payer_hash)
 
 
 def payer_period_rule(dialect: str, changes: FromClause):
@@ -139,19 +146,16 @@ def payer_period_rule(dialect: str, changes: FromClause):
     return _upsert(dialect_insert(dialect), PayerPeriod, list(PAYER_KEYS), rows, ["payments"])
 
 
-def payer_count_rule(dialect: str, flows: FromClause):
+def payer_count_rule(dialect: str, flows: FromClause, one: bool = False):
     """Distinct payers: a payer counts in a period while it has live payments there. flows
     holds (period, payee_type, payer_hash, before, after) of every payer that changed."""
-    one, zero = _sql("1"), _sql("0")
-    became = case((flows.c.after > zero, one), else_=zero) - case(
-        (flows.c.before > zero, one), else_=zero
+    yes, zero = _sql("1"), _sql("0")
+    became = case((flows.c.after > zero, yes), else_=zero) - case(
+        (flows.c.before > zero, yes), else_=zero
     )
     shard = func.substr(flows.c.payer_hash, _sql("1"), _sql("1"))
-    rows = (
-        select(flows.c.period, flows.c.payee_type, shard, func.sum(became))
-        .where(became != zero)
-        .group_by(flows.c.period, flows.c.payee_type, shard)
-    )
+    keys = (flows.c.period, flows.c.payee_type, shard)
+    rows = _tally(keys, [(func.sum(became), became)], (became != zero,), one)
     keys = ["period", "payee_type", "shard"]
     return _upsert(dialect_insert(dialect), PayerCount, keys, rows, ["payers"])
 
@@ -160,10 +164,11 @@ def _same_payer(a, b):
     return and_(*(a.c[k] == b.c[k] for k in PAYER_KEYS))
 
 
-def rules(dialect: str, p: FromClause, sign: int) -> list:
-    """Every rollup rule over p, in an order that runs one after another (SQLite): the payer
-    counts read the periods as they were before the periods' own rule."""
-    changes = payer_changes(dialect, p, sign).subquery("changes")
+def rules(dialect: str, p: FromClause, sign: int, one: bool = False) -> list:
+    """Every rollup rule over p (one: p holds at most one row), in an order that runs one
+    after another (SQLite): the payer counts read the periods as they were before the
+    periods' own rule."""
+    changes = payer_changes(dialect, p, sign, one).subquery("changes")
     before = PayerPeriod.__table__
     flows = (
         select(
@@ -177,40 +182,41 @@ def rules(dialect: str, p: FromClause, sign: int) -> list:
         .subquery("flows")
     )
     return [
-        day_rule(dialect, p, sign),
-        month_rule(dialect, p, sign),
-        bank_rule(dialect, p, sign),
-        payer_count_rule(dialect, flows),
+        day_rule(dialect, p, sign, one),
+        month_rule(dialect, p, sign, one),
+        bank_rule(dialect, p, sign, one),
+        payer_count_rule(dialect, flows, one),
         payer_period_rule(dialect, changes),
     ]
 
 
-def rule_ctes(p: FromClause, sign: int) -> list:
+def rule_ctes(p: FromClause, sign: int, one: bool = False) -> list:
     """The same rules as clauses of one PostgreSQL statement: every clause sees the tables as
     they were before the statement, so the payer counts read what the periods' upsert
     returns (the row as it is now, after any simultaneous payment of the same payer)."""
     dialect = "postgresql"
-    changes = payer_changes(dialect, p, sign).cte("payer_changes")
+    changes = payer_changes(dialect, p, sign, one).cte("payer_changes")
     periods = (
         payer_period_rule(dialect, changes)
         .returning(*(PayerPeriod.__table__.c[k] for k in (*PAYER_KEYS, "payments")))
         .cte("r_payer")
     )
-    flows = (
-        select(
-            periods.c.period,
-            periods.c.payee_type,
-            periods.c.payer_hash,
-            (periods.c.payments - changes.c.n).label("before"),
-            periods.c.payments.label("after"),
-        )
-        .select_from(periods.join(changes, _same_payer(periods, changes)))
-        .subquery("flows")
+    # What each payer's change was: of one row, the sign itself, with no join back.
+    n = _sql(str(sign)) if one else changes.c.n
+    flows = select(
+        periods.c.period,
+        periods.c.payee_type,
+        periods.c.payer_hash,
+        (periods.c.payments - n).label("before"),
+        periods.c.payments.label("after"),
     )
+    if not one:
+        flows = flows.select_from(periods.join(changes, _same_payer(periods, changes)))
+    flows = flows.subquery("flows")
     return [
-        day_rule(dialect, p, sign).cte("r_day"),
-        month_rule(dialect, p, sign).cte("r_month"),
-        bank_rule(dialect, p, sign).cte("r_bank"),
+        day_rule(dialect, p, sign, one).cte("r_day"),
+        month_rule(dialect, p, sign, one).cte("r_month"),
+        bank_rule(dialect, p, sign, one).cte("r_bank"),
         periods,
-        payer_count_rule(dialect, flows).cte("r_payers"),
+        payer_count_rule(dialect, flows, one).cte("r_payers"),
     ]

@@ -75,6 +75,7 @@ def _check_may_close(actor: User | None, business_date: date, now: datetime, gra
         raise Conflict(
             f"{business_date} can be closed from {local} (Vietnam time)",
             errors={"business_date": ["the day and its grace period are not over"]},
+            opens_at=opens_at.isoformat(),
         )
 
 

@@ -1,5 +1,6 @@
 // <button data-copy="#first-password" hidden>: copies the text of the element named, then
-// says so on the button for a moment. Hidden without JavaScript (nothing to copy with).
+// says so on the button for a moment. Hidden without JavaScript (nothing to copy with). The
+// element's data-copy-value, when it has one, is copied instead of its text (an amount's digits).
 const DONE = "Đã chép";
 const FAILED = "Hãy chọn và chép bằng tay";
 
@@ -19,7 +20,7 @@ async function copy(button) {
   const label = button.dataset.label || button.textContent;
   button.dataset.label = label;
   try {
-    await navigator.clipboard.writeText(source.textContent.trim());
+    await navigator.clipboard.writeText(source.dataset.copyValue ?? source.textContent.trim());
     button.textContent = DONE;
   } catch {
     selectText(source);

@@ -5,10 +5,11 @@ import * as confirm from "./confirm.js";
 import * as copy from "./copy.js";
 import * as liveSearch from "./live-search.js";
 import * as menu from "./menu.js";
+import * as placardBuild from "./placard-build.js";
 import * as showIf from "./show-if.js";
 import * as submitOnce from "./submit-once.js";
 
-const MODULES = [confirm, copy, liveSearch, menu, showIf, submitOnce];
+const MODULES = [confirm, copy, liveSearch, menu, placardBuild, showIf, submitOnce];
 
 for (const module of MODULES) {
   module.enhance(document);

@@ -123,3 +123,18 @@ def test_demo_transfer_says_when_the_service_is_not_running(demo):
         ]
     )
     assert result.exit_code != 0 and "make demo" in result.output
+
+
+def test_each_demo_staff_account_signs_in_and_lands_on_its_own_start_page(demo):
+    from demo.seed import DEMO_ADMIN, DEMO_STAFF
+
+    for username, _role, _code in DEMO_STAFF:
+        client = demo.test_client()
+        page = client.get("/login")
+        token = page.get_data(as_text=True).split('name="csrf" value="')[1].split('"')[0]
+        answer = client.post(
+            "/login", data={"username": username, "password": DEMO_ADMIN[1], "csrf": token}
+        )
+        assert answer.status_code == 302, username
+        start = client.get(answer.headers["Location"], follow_redirects=True)
+        assert start.status_code == 200 and username in start.get_data(as_text=True), username

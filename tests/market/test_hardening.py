@@ -134,7 +134,7 @@ def served(make_app, tmp_path):
     upgrade(url)
     app = make_app(DATABASE_URL=url)
     with app.app_context(), get_db().session_scope() as session:
-        create_user(session, username="nganhang", role="bank_staff", password="mat-khau-dai-1")
+        create_user(session, username="nganhang.test", role="bank_staff", password="mat-khau-dai-1")
     with live_server(app) as base:
         yield base
 
@@ -153,7 +153,7 @@ def test_the_api_docs_and_the_pages_work_under_the_content_security_policy(serve
         page.goto(f"{served}/pay")
         page.goto(f"{served}/dashboard")
         page.wait_for_url("**/login**")
-        page.fill("#username", "nganhang")
+        page.fill("#username", "nganhang.test")
         page.fill("#password", "mat-khau-dai-1")
         page.click("button[type=submit]")
         page.wait_for_selector(".tile")

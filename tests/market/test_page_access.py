@@ -16,7 +16,9 @@ PUBLIC = None  # anyone, signed in or not
 STAFF = frozenset({"admin", "market_manager", "school_admin", "bank_staff"})
 ADMIN = frozenset({"admin"})
 FIGURES = frozenset({"admin", "bank_staff"})
-BOARD = frozenset({"admin", "market_manager"})
+BOARD = frozenset({"admin", "market_manager"})  # a market manager: of that market only
+CORRECTORS = frozenset({"admin", "market_manager", "school_admin"})
+SCHOOL = frozenset({"admin", "school_admin"})
 VENDOR = frozenset({"vendor"})
 VISITOR = "signed out"
 
@@ -30,6 +32,8 @@ PAGES = {
     ("GET", "/pay"): PUBLIC,
     ("POST", "/pay"): PUBLIC,
     ("GET", "/pay/qr/<reference>.png"): PUBLIC,
+    ("GET", "/pay/status"): PUBLIC,
+    ("GET", "/pay/receipt.pdf"): PUBLIC,
     ("GET", "/dashboard"): FIGURES,
     ("GET", "/users"): ADMIN,
     ("GET", "/users/new"): ADMIN,
@@ -37,6 +41,59 @@ PAGES = {
     ("GET", "/users/<int:user_id>"): ADMIN,
     ("POST", "/users/<int:user_id>/password-reset"): ADMIN,
     ("POST", "/users/<int:user_id>/deactivate"): ADMIN,
+    ("GET", "/markets"): ADMIN,
+    ("POST", "/markets"): ADMIN,
+    ("GET", "/markets/<market_code>"): BOARD,
+    ("GET", "/markets/<market_code>/import"): BOARD,
+    ("POST", "/markets/<market_code>/import"): BOARD,
+    ("POST", "/markets/<market_code>/import/confirm"): BOARD,
+    ("GET", "/schools"): ADMIN,
+    ("POST", "/schools"): ADMIN,
+    ("GET", "/vendors/<int:vendor_id>"): frozenset({"admin", "market_manager"}),
+    ("POST", "/vendors/<int:vendor_id>/status"): frozenset({"admin", "market_manager"}),
+    ("GET", "/markets/<code>/placards"): frozenset({"admin", "market_manager"}),
+    ("POST", "/markets/<code>/placards"): frozenset({"admin", "market_manager"}),
+    ("POST", "/markets/<code>/placards/builds"): frozenset({"admin", "market_manager"}),
+    ("GET", "/markets/<code>/placards/builds/<int:build_id>"): frozenset(
+        {"admin", "market_manager"}
+    ),
+    ("GET", "/markets/<code>/placards/builds/<int:build_id>.pdf"): frozenset(
+        {"admin", "market_manager"}
+    ),
+    ("GET", "/payments/unmatched"): CORRECTORS,
+    ("GET", "/payments/<int:payment_id>"): CORRECTORS,
+    ("POST", "/payments/<int:payment_id>/assign"): CORRECTORS,
+    ("GET", "/settlements"): CORRECTORS,
+    ("POST", "/settlements/close"): ADMIN,
+    ("GET", "/settlements/days/<day>"): CORRECTORS,
+    ("GET", "/settlements/days/<day>.csv"): CORRECTORS,
+    ("GET", "/settlements/<int:settlement_id>"): CORRECTORS,
+    ("GET", "/settlements/<int:settlement_id>.csv"): CORRECTORS,
+    ("GET", "/reconciliations"): ADMIN,
+    ("POST", "/reconciliations"): ADMIN,
+    ("GET", "/reconciliations/<int:run_id>"): ADMIN,
+    ("GET", "/reconciliations/<int:run_id>.csv"): ADMIN,
+    ("POST", "/reconciliations/<int:run_id>/import-missing"): ADMIN,
+    ("GET", "/schools/<code>"): SCHOOL,
+    ("GET", "/schools/<code>/students/import"): SCHOOL,
+    ("POST", "/schools/<code>/students/import"): SCHOOL,
+    ("POST", "/schools/<code>/students/import/confirm"): SCHOOL,
+    ("GET", "/students/<int:student_id>"): SCHOOL,
+    ("POST", "/students/<int:student_id>/exemptions"): SCHOOL,
+    ("POST", "/students/<int:student_id>/exemptions/<int:exemption_id>/end"): SCHOOL,
+    ("GET", "/schools/<code>/fee-plans"): SCHOOL,
+    ("GET", "/schools/<code>/fee-plans/new"): SCHOOL,
+    ("POST", "/schools/<code>/fee-plans"): SCHOOL,
+    ("GET", "/fee-plans/<int:plan_id>"): SCHOOL,
+    ("GET", "/fee-plans/<int:plan_id>/edit"): SCHOOL,
+    ("POST", "/fee-plans/<int:plan_id>"): SCHOOL,
+    ("POST", "/fee-plans/<int:plan_id>/issue"): SCHOOL,
+    ("POST", "/fee-plans/<int:plan_id>/reissue"): SCHOOL,
+    ("GET", "/invoices"): SCHOOL,
+    ("GET", "/invoices/<reference>"): SCHOOL,
+    ("POST", "/invoices/<reference>/cash"): SCHOOL,
+    ("POST", "/invoices/<reference>/void"): SCHOOL,
+    ("GET", "/schools/<code>/outstanding"): SCHOOL,
     ("GET", "/vendors/<int:vendor_id>/sign-in"): BOARD,
     ("POST", "/vendors/<int:vendor_id>/sign-in-links"): BOARD,
     ("POST", "/vendors/<int:vendor_id>/devices/<int:device_id>/sign-out"): BOARD,
@@ -87,17 +144,24 @@ def people(session):
     }
     users = {role: make_user(session, role, **scope.get(role, {}))[0] for role in ROLES}
     users[VISITOR] = None
-    return users, {
-        "user_id": make_user(session, "bank_staff")[0].id,
-        "reference": "HPNOSUCH1",
-        "vendor_id": vendor.id,
-        "device_id": 999999,
-        "token": "no-such-link",
-    }
+    values = {"user_id": make_user(session, "bank_staff")[0].id, "reference": "HPNOSUCH1"}
+    values["market_code"] = market.code
+    values["vendor_id"] = vendor.id
+    values["build_id"] = 999999
+    values |= {"payment_id": 987654, "settlement_id": 987654, "run_id": 987654, "day": "2026-11-20"}
+    # The school's pages: its code; a student, plan and exemption that are not there (404).
+    values |= {"student_id": 0, "plan_id": 0, "exemption_id": 0}
+    values["code"] = {"markets": market.code, "schools": school.code}  # by the path's first part
+    values |= {"device_id": 999999, "token": "no-such-link"}
+    return users, values
 
 
 def _path(rule: str, values: dict) -> str:
-    return re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values[m.group(1)]), rule)
+    def value(match) -> str:
+        found = values[match.group(1)]
+        return str(found[rule.split("/")[1]] if isinstance(found, dict) else found)
+
+    return re.sub(r"<(?:\w+:)?(\w+)>", value, rule)
 
 
 def _ask(app, session, user, method: str, path: str, token: str | None = FORM_TOKEN):

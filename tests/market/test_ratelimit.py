@@ -53,3 +53,28 @@ def test_a_key_longer_than_the_column_is_counted_not_a_500(app, session):
         assert take(key=long_key, limit=2) and take(key=long_key, limit=2)
         assert take(key=long_key, limit=2) is None
         assert take(key=long_key[:-1] + "8", limit=2) is not None  # another key still
+
+
+def test_prune_forgets_old_windows_and_keeps_the_ones_a_limit_still_reads(app, session):
+    from sqlalchemy import select
+
+    from market.db import get_db
+    from market.ratelimit import RateLimitHit, prune
+
+    with app.app_context():
+        take(key="old", now=T0 - timedelta(days=3))
+        take(key="recent", now=T0 - timedelta(minutes=15))
+        take(key="now", now=T0)
+        with get_db().session_scope() as db_session:
+            assert prune(db_session, now=T0) == 1
+        with get_db().session_scope() as db_session:
+            left = set(db_session.scalars(select(RateLimitHit.key)))
+        assert left == {"recent", "now"}
+        assert take(key="recent", limit=1, now=T0) is None  # the window before still counts
+
+
+def test_the_prune_command_reports_what_it_removed(app, session):
+    with app.app_context():
+        take(key="ancient", now=T0 - timedelta(days=400))
+    result = app.test_cli_runner().invoke(args=["limits", "prune"])
+    assert result.exit_code == 0 and "1 old attempt counts removed" in result.output

@@ -79,16 +79,15 @@ def test_a_market_manager_lands_on_its_market_once_the_market_page_exists(make_a
     assert f'href="/markets/{code}">Chợ của tôi<' in menu
 
 
-def test_without_its_own_page_yet_a_role_starts_on_the_overview(app, session):
+def test_a_school_accountant_starts_on_the_school_page(app, session):
     school = make_school(session)
     create_user(
         session, username="ketoan", role="school_admin", school_id=school.id, password=PASSWORD
     )
     browser, landing = sign_in(app, "ketoan")
-    assert landing == "/"
-    page = browser.get("/", headers=HTML)
-    assert page.status_code == 200 and "Kế toán nhà trường" in text_of(page)
-    assert f"/schools/{school.code}" not in page.get_data(as_text=True)  # not served yet
+    assert landing == f"/schools/{school.code}"
+    page = browser.get(landing, headers=HTML)
+    assert page.status_code == 200 and school.name in text_of(page)
 
 
 @pytest.mark.parametrize("role", ROLES)

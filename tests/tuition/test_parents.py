@@ -17,11 +17,12 @@ from market.migrate import upgrade
 from market.ratelimit import RateLimitHit
 from tests.browser import live_server
 from tests.factories import make_school, make_user
+from tuition.links import Links
 from tuition.models import Invoice, School, Student
 from tuition.parents import (
     MAX_PER_CLIENT,
     MAX_PER_STUDENT,
-    find_open_invoices,
+    find_invoices,
     invoice_qr,
     pay_question,
 )
@@ -76,7 +77,7 @@ def issued(session, student, due_dates):
     return session.scalars(select(Invoice).order_by(Invoice.due_date)).all()
 
 
-def test_a_parent_sees_the_open_invoices_soonest_due_first_and_nothing_paid_or_void(app, session):
+def test_a_parent_sees_the_open_invoices_soonest_due_first_then_paid_ones_never_void(app, session):
     student = enrol(session)
     # Issued in another order than they fall due.
     dues = ["2025-10-01", "2025-12-01", "2025-09-15", "2025-11-15"]
@@ -85,14 +86,23 @@ def test_a_parent_sees_the_open_invoices_soonest_due_first_and_nothing_paid_or_v
     void.status = "void"
     session.flush()
     question = {"school": "THCS-LQD", "student": "HS001", "phone": "5678"}
+    links = Links("test-secret")
     with app.test_request_context():
-        answer = find_open_invoices(question=question, client="198.51.100.1")
-        wrong = find_open_invoices(question=question | {"phone": "5679"}, client="198.51.100.1")
+        answer = find_invoices(question=question, client="198.51.100.1", links=links)
+        wrong = find_invoices(
+            question=question | {"phone": "5679"}, client="198.51.100.1", links=links
+        )
     assert answer.status == 200 and answer.shown["student_code"] == "HS001"
-    assert [i["reference"] for i in answer.shown["invoices"]] == [soon.reference, later.reference]
-    assert answer.shown["invoices"][0]["amount"] == "1.000.000 ₫"
+    shown = answer.shown["invoices"]
+    assert [i["reference"] for i in shown] == [soon.reference, later.reference, paid.reference]
+    assert [i["payable"] for i in shown] == [True, True, False]
+    assert answer.shown["due_count"] == 2
+    assert shown[0]["balance"] == 1_000_000 and shown[0]["message"] == "Chưa nộp"
+    assert shown[2]["message"] == "Nhà trường đã nhận 1.000.000 ₫ · Đã nộp đủ"
+    assert shown[2]["transfer_text"] is None  # nothing more to transfer
     assert (wrong.status, wrong.shown) == (404, {"error": "not_found"})
-    assert invoice_qr(session, reference=later.reference.lower()).startswith(b"\x89PNG")
+    png, name = invoice_qr(session, reference=later.reference.lower())
+    assert png.startswith(b"\x89PNG") and name == f"ma-qr-thcs-lqd-{later.reference.lower()}.png"
     assert invoice_qr(session, reference=paid.reference) is None
     assert invoice_qr(session, reference=void.reference) is None
 

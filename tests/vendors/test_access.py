@@ -29,7 +29,7 @@ ENDPOINTS = [
     ("GET", "/api/v1/vendors/{vendor}", None, {"admin", "market_manager", "vendor"}),
     ("PATCH", "/api/v1/vendors/{vendor}", {"category": "Gạo"}, {"admin", "market_manager"}),
     ("POST", "/api/v1/vendors/{vendor}/activate", {}, {"admin", "market_manager"}),
-    ("POST", "/api/v1/vendors/{vendor}/suspend", {}, {"admin", "market_manager"}),
+    ("POST", "/api/v1/vendors/{vendor}/suspend", {"reason": "x"}, {"admin", "market_manager"}),
     ("POST", "/api/v1/vendors/{vendor}/close", {"reason": "x"}, {"admin", "market_manager"}),
     ("GET", "/api/v1/vendors/{vendor}/history", None, {"admin", "market_manager"}),
     ("GET", "/api/v1/vendors/{vendor}/qr", None, {"admin", "market_manager", "vendor"}),

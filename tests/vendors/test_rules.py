@@ -6,7 +6,14 @@ import json
 import pytest
 
 from tests.conftest import DATA
-from vendors.rules import FIELDS, STATUSES, can_move, normalize_vendor
+from vendors.rules import (
+    FIELDS,
+    STATUSES,
+    allowed_actions,
+    can_move,
+    needs_reason,
+    normalize_vendor,
+)
 
 ROSTER = (DATA / "fixtures" / "vendors_cho_vinh_long.csv").read_text(encoding="utf-8-sig")
 ROWS = list(csv.reader(ROSTER.splitlines()))
@@ -41,3 +48,11 @@ def test_the_state_machine_only_moves_forward():
 def test_partial_checks_only_the_fields_given():
     values, errors = normalize_vendor({"phone": "0912 345 678"}, partial=True)
     assert values == {"phone": "0912345678"} and errors == {}
+
+
+def test_the_actions_a_status_allows_and_which_need_a_reason():
+    assert allowed_actions("pending") == ["activate", "close"]
+    assert allowed_actions("active") == ["suspend", "close"]
+    assert allowed_actions("suspended") == ["activate", "close"]
+    assert allowed_actions("closed") == []
+    assert needs_reason("suspended") and needs_reason("closed") and not needs_reason("active")

@@ -155,7 +155,10 @@ def test_suspending_or_closing_the_vendor_signs_every_phone_out(
 ):
     vendor, _, headers = stall
     phones = [confirm(app, new_link(client, vendor, headers))[0] for _ in range(2)]
-    assert client.post(f"/api/v1/vendors/{vendor.id}/{action}", headers=headers).status_code == 200
+    stopped = client.post(
+        f"/api/v1/vendors/{vendor.id}/{action}", json={"reason": "Nghỉ bán"}, headers=headers
+    )
+    assert stopped.status_code == 200
     for phone in phones:
         assert phone.get("/stall", headers=HTML).location.startswith("/login")
 

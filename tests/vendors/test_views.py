@@ -177,6 +177,9 @@ def test_status_moves_forward_with_reasons_and_history(client, session, market, 
     path = f"/api/v1/vendors/{vendor.id}"
     assert client.post(f"{path}/suspend", json={}, headers=headers).status_code == 409
     assert client.post(f"{path}/activate", json={}, headers=headers).json["status"] == "active"
+    # The API's reason is optional (the board's page asks for one); too long is refused.
+    long_reason = client.post(f"{path}/suspend", json={"reason": "x" * 501}, headers=headers)
+    assert long_reason.status_code == 422 and list(long_reason.json["errors"]) == ["reason"]
     suspended = client.post(f"{path}/suspend", json={"reason": "Nợ phí"}, headers=headers).json
     assert (suspended["status"], suspended["status_reason"]) == ("suspended", "Nợ phí")
     assert client.post(f"{path}/activate", json={}, headers=headers).json["status"] == "active"
@@ -194,7 +197,7 @@ def test_status_moves_forward_with_reasons_and_history(client, session, market, 
 
 def test_a_closed_vendor_frees_the_stall(client, session, market, headers):
     vendor = make_vendor(session, market, stall="B-12")
-    client.post(f"/api/v1/vendors/{vendor.id}/close", json={}, headers=headers)
+    client.post(f"/api/v1/vendors/{vendor.id}/close", json={"reason": "Nghỉ"}, headers=headers)
     response = client.post(f"/api/v1/markets/{market.code}/vendors", json=NEW, headers=headers)
     assert response.status_code == 201
 

@@ -23,7 +23,7 @@ def served(make_app, tmp_path):
     with app.app_context(), get_db().session_scope() as session:
         seed(session, vendors_per_market=10)
         user = create_user(
-            session, username="nganhang", role="bank_staff", password="mat-khau-dai-1"
+            session, username="nganhang.tinh", role="bank_staff", password="mat-khau-dai-1"
         )
         token = issue_token(session, user=user)
     random.seed(1)
@@ -43,7 +43,7 @@ def test_bank_staff_see_tiles_that_match_the_api(served):
         page.set_viewport_size({"width": 1280, "height": 900})
         page.goto(f"{base}/dashboard?{PERIOD}")
         page.wait_for_url("**/login**")
-        page.fill("#username", "nganhang")
+        page.fill("#username", "nganhang.tinh")
         page.fill("#password", "mat-khau-dai-1")
         page.click("button[type=submit]")
         page.wait_for_selector(".tile")

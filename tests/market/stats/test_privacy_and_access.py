@@ -54,11 +54,13 @@ def test_no_stats_answer_carries_personal_data(client, session, history):  # noq
                 response = client.get(template.format(g=group, f=kind), headers=bearer(token))
                 assert response.status_code == 200, response.json
                 pages.append(texts(response))
-    create_user(session, username="nganhang", role="bank_staff", password="mat-khau-dai-1")
+    create_user(session, username="nganhang.test", role="bank_staff", password="mat-khau-dai-1")
     csrf = re.search(
         r'name="csrf" value="([^"]+)"', client.get("/login").get_data(as_text=True)
     ).group(1)
-    client.post("/login", data={"username": "nganhang", "password": "mat-khau-dai-1", "csrf": csrf})
+    client.post(
+        "/login", data={"username": "nganhang.test", "password": "mat-khau-dai-1", "csrf": csrf}
+    )
     dashboard = client.get("/dashboard?from=2025-11-01&to=2025-11-30")
     assert dashboard.status_code == 200
     pages.append(dashboard.get_data(as_text=True))

@@ -253,3 +253,22 @@ def test_casso_with_vietnamese_text_and_reordered_keys_is_accepted(client, sessi
         ).status_code
         == 401
     )
+
+
+def test_a_transfer_to_an_account_two_vendors_share_is_the_market_managers_to_resolve(
+    client, session, setup
+):
+    market, mine, _ = setup
+    partner = make_vendor(session, market, status="active", account_number=mine.account_number)
+    pid = pay(client, txn="T1", amount=1000, account=mine.account_number)
+    manager = bearer(make_user(session, "market_manager", market_id=market.id)[1])
+    other = bearer(make_user(session, "market_manager", market_id=make_market(session).id)[1])
+    listed = client.get("/api/v1/payments?status=unmatched", headers=manager).json["items"]
+    assert [p["id"] for p in listed] == [pid]
+    assert client.get("/api/v1/payments?status=unmatched", headers=other).json["items"] == []
+    assert client.get(f"/api/v1/payments/{pid}", headers=other).status_code == 404
+    assigned = client.post(
+        f"/api/v1/payments/{pid}/assign", json={"vendor_id": partner.id}, headers=manager
+    )
+    assert assigned.status_code == 200, assigned.json
+    assert assigned.json["status"] == "matched"
