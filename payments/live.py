@@ -119,7 +119,8 @@ class Inbox:
 def sse(event: dict, extra: Callable[[dict], dict] | None = None) -> str:
     """One event in the text/event-stream format: its name, its id, its JSON data."""
     data = {k: v for k, v in event.items() if k != "kind"} | (extra(event) if extra else {})
-    return f"event: {event['kind']}\nid: {event['payment_id']}\ndata: {json.dumps(data)}\n\n"
+    body = json.dumps(data, ensure_ascii=False)
+    return f"event: {event['kind']}\nid: {event['payment_id']}\ndata: {body}\n\n"
 
 
 class LiveHub:
