@@ -205,6 +205,7 @@ async def post(port: int, body: bytes, signature: str) -> tuple[float, int]:
 
 
 async def probe(port: int, phones, per_second: float, stop: asyncio.Event, acks: dict) -> None:
+    """Notifications at about per_second to vendors with a phone; when each 200 arrived."""
     n = 0
     while not stop.is_set():
         _, account, bank_bin, _ = random.choice(phones)
@@ -222,13 +223,23 @@ class Load:
         self.args, self.base, self.phones, self.script, self.tmp = args, base, phones, script, tmp
         self.n = 0
 
-    async def rate(self) -> dict:
+    async def rate(self, acks: dict | None = None) -> dict:
+        """wrk's rate over --seconds; the probe sends its notifications meanwhile (in every
+        phase alike, so that both rates carry its load), their 200s timed into acks."""
         self.n += 1
         signed_file = self.tmp / f"load-{self.n}.txt"
         sign_all(self.phones, 3000 * self.args.seconds, signed_file, f"L{self.n}-{time.time_ns()}")
         cmd = ["-s", str(self.script), "--", str(signed_file), "2"]
         url = f"{self.base}/api/v1/notifications/bench"
-        return await asyncio.to_thread(wrk, url, self.args.seconds, self.args.connections, cmd)
+        stop = asyncio.Event()
+        port = int(self.base.rsplit(":", 1)[1])
+        prober = asyncio.create_task(
+            probe(port, self.phones, self.args.probes, stop, {} if acks is None else acks)
+        )
+        result = await asyncio.to_thread(wrk, url, self.args.seconds, self.args.connections, cmd)
+        stop.set()
+        await prober
+        return result
 
 
 async def with_screens(args, load: Load, run_no: int) -> dict:
@@ -238,12 +249,10 @@ async def with_screens(args, load: Load, run_no: int) -> dict:
     screens = Phones()
     await screens.open_all(port, [cookie for *_, cookie in load.phones])
     listening = await asyncio.to_thread(listeners, args.url)
-    stop, acks = asyncio.Event(), {}
-    prober = asyncio.create_task(probe(port, load.phones, args.probes, stop, acks))
+    await asyncio.sleep(3)  # the server's part of opening them is over
+    acks: dict[int, float] = {}
     step(f"run {run_no}: notifications with screens")
-    rate = await load.rate()
-    stop.set()
-    await prober
+    rate = await load.rate(acks)
     await asyncio.sleep(2)  # the last probes' events
     latencies = [max(0.0, screens.seen[p] - t) for p, t in acks.items() if p in screens.seen]
     for task in screens.tasks:
@@ -266,6 +275,8 @@ async def measure_all(args, base: str, phones, script: Path, tmp: Path) -> list[
     """Runs alternate with and without screens; each run's rate with the screens is held
     against the rates without them just before and just after (the machine's speed drifts)."""
     load = Load(args, base, phones, script, tmp)
+    step("warming up (not counted)")
+    await load.rate()
     step("notifications without screens")
     before = await load.rate()
     results = []

@@ -119,7 +119,8 @@ class Inbox:
 def sse(event: dict, extra: Callable[[dict], dict] | None = None) -> str:
     """One event in the text/event-stream format: its name, its id, its JSON data."""
     data = {k: v for k, v in event.items() if k != "kind"} | (extra(event) if extra else {})
-    return f"event: {event['kind']}\nid: {event['payment_id']}\ndata: {json.dumps(data)}\n\n"
+    body = json.dumps(data, ensure_ascii=False)
+    return f"event: {event['kind']}\nid: {event['payment_id']}\ndata: {body}\n\n"
 
 
 class LiveHub:
@@ -236,8 +237,8 @@ def stream(
     with Last-Event-ID)."""
     inbox = hub.subscribe(key)
     deadline = time.monotonic() + lifetime
+    started = False
     try:
-        yield "retry: 2000\n\n"
         while True:
             inbox.ready.clear()
             events = []
@@ -246,6 +247,9 @@ def stream(
                 with hub.db.session_scope() as session:
                     events = events_after(session, key, after)
                 inbox.reread = len(events) == BATCH  # more to read
+            if not started:  # the stream's first words: it has read what was missed
+                started = True
+                yield "retry: 2000\n\n"
             while inbox.events:
                 events.append(inbox.events.popleft())
             for event in events:

@@ -119,9 +119,11 @@ def test_the_board_sees_the_phone_and_signs_it_out(app, client, session, stall):
         app, new_link(client, vendor, headers), agent="Mozilla/5.0 (iPhone) Safari/604.1"
     )
     board = signed_in(app, session, manager)
-    page = board.get(f"/vendors/{vendor.id}/sign-in", headers=HTML)
-    assert page.status_code == 200
-    assert "Chrome trên Android" in text_of(page) and "Safari trên iPhone" in text_of(page)
+    for path in (f"/vendors/{vendor.id}/sign-in", f"/vendors/{vendor.id}"):  # the vendor page too
+        page = board.get(path, headers=HTML)
+        assert page.status_code == 200
+        assert "Điện thoại của tiểu thương" in text_of(page)
+        assert "Chrome trên Android" in text_of(page) and "Safari trên iPhone" in text_of(page)
     android = session.scalars(
         select(LoginSession).where(LoginSession.user_agent.like("%Android%"))
     ).one()

@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 from market.db import get_db
 from market.migrate import upgrade
 from market.users import create_user
-from tests.browser import check_screen, desktop_page, live_server, phone_page
+from tests.browser import WIDTHS, check_screen, live_server, phone_page, screen_page
 from tests.factories import generic_notification, make_market, make_provider, make_vendor
 from vendors import sign_in
 from vendors.devices import end_devices
@@ -165,22 +165,23 @@ def test_a_vendor_signs_in_by_link_and_hears_each_transfer_once(served):
         page.wait_for_url("**/login?next=/stall")
 
 
-def test_the_board_makes_the_link_card_and_sees_the_phone(served):
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_board_makes_the_link_card_and_sees_the_phone(served, width):
     app, base, world = served
-    with desktop_page() as page:
+    with screen_page(width) as page:
         page.goto(f"{base}/login")
         page.fill("#username", "bql.vl")
         page.fill("#password", PASSWORD)
         page.click("form button[type=submit]")
         page.goto(f"{base}/vendors/{world['vendor_id']}/sign-in")
-        check_screen(page, "desktop-vendor-sign-in-empty")
+        check_screen(page, f"{width}-vendor-sign-in-empty")
         page.get_by_role("button", name="Tạo liên kết đăng nhập").click()
         expect(page.get_by_role("heading", name="Quét để đăng nhập")).to_be_visible()
-        check_screen(page, "desktop-vendor-sign-in-card")
+        check_screen(page, f"{width}-vendor-sign-in-card")
         assert phone_signs_in(page.locator("#link-url").inner_text()).endswith("/stall")
         page.goto(f"{base}/vendors/{world['vendor_id']}/sign-in")
         expect(page.get_by_text("Chrome trên Android")).to_be_visible()
-        check_screen(page, "desktop-vendor-sign-in-devices")
+        check_screen(page, f"{width}-vendor-sign-in-devices")
         page.once("dialog", lambda dialog: dialog.accept())
         page.get_by_role("button", name="Đăng xuất thiết bị").click()
         expect(page.get_by_text("Chưa có điện thoại nào đăng nhập.")).to_be_visible()
