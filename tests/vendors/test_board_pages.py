@@ -91,14 +91,35 @@ def test_filters_by_status_and_goods_and_pages_through_the_list(session, manager
     pending = text_of(manager.get("/markets/CHO-VINHLONG?status=pending", headers=HTML))
     assert "F-001" in pending and "R-000" not in pending
     first = manager.get("/markets/CHO-VINHLONG?status=active", headers=HTML)
-    assert "50+ tiểu thương" in text_of(first)
-    more = re.search(r'href="([^"]+after=[^"]+)">Xem tiếp', first.get_data(as_text=True))[1]
+    assert "55 tiểu thương · trang 1/2" in text_of(first)
+    more = re.search(r'href="([^"]+page=2[^"]*)">Trang sau', first.get_data(as_text=True))[1]
     second = text_of(manager.get(more.replace("&amp;", "&"), headers=HTML))
-    assert "5 tiểu thương" in second and "R-054" in second and "R-000" not in second
+    assert "55 tiểu thương · trang 2/2" in second and "R-054" in second
+    assert "R-000" not in second and "F-001" not in second
+
+
+def test_the_list_counts_every_match_and_orders_by_stall_naturally_then_name(
+    session, manager, market
+):
+    for stall, name in [("A-10", "Lê Ba"), ("B-1", "Trần An"), ("A-2", "Vũ Hà"), ("A-9", "Đỗ Mai")]:
+        make_vendor(session, market, stall=stall, full_name=name)
+    make_vendor(session, market, stall="A-2", full_name="Bùi Lan", status="closed")
+    for n in range(184):
+        make_vendor(session, market, stall=f"C-{n + 1}", full_name="Phan Văn Tư")
+    text = text_of(manager.get("/markets/CHO-VINHLONG", headers=HTML))
+    assert "189 tiểu thương · trang 1/4" in text
+    stalls = re.findall(r"\b([A-C]-\d+) ", text)
+    assert stalls[:7] == ["A-2", "A-2", "A-9", "A-10", "B-1", "C-1", "C-2"]
+    assert text.index("Bùi Lan") < text.index("Vũ Hà") < text.index("Đỗ Mai")
+    last = text_of(manager.get("/markets/CHO-VINHLONG?page=4", headers=HTML))
+    assert "trang 4/4" in last and "C-184" in last and "C-146" in last and "C-145 " not in last
+    found = text_of(manager.get("/markets/CHO-VINHLONG?q=a-", headers=HTML))
+    assert "4 tiểu thương" in found and "trang 1" not in found
 
 
 @pytest.mark.parametrize(
-    "query", ["status=bogus", "after=not-a-cursor", "goods=" + "x" * 500, "q=" + "ạ" * 500]
+    "query",
+    ["status=bogus", "page=x", "page=999999", "page=-1", "goods=" + "x" * 500, "q=" + "ạ" * 500],
 )
 def test_odd_queries_show_the_list_rather_than_an_error(session, manager, market, query):
     make_vendor(session, market)
