@@ -84,6 +84,17 @@ def served(path: str) -> bool:
     return True
 
 
+def may_open(user: User | None, path: str) -> bool:
+    """True when user may open the page at path: the app serves it and its view's page()
+    roles include user's role (a record outside the user's scope still gets the 403 page)."""
+    try:
+        endpoint, _ = current_app.url_map.bind("localhost").match(path, method="GET")
+    except (HTTPException, RequestRedirect):
+        return False
+    roles = getattr(current_app.view_functions.get(endpoint), "page_roles", None)
+    return user is not None and roles is not None and user.role in roles
+
+
 def _fill(path: str, codes: dict[str, str]) -> str | None:
     try:
         return path.format(**codes)

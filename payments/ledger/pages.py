@@ -16,6 +16,8 @@ from payments.ledger.service import CORRECTORS
 
 bp = PageBlueprint("payment_pages", __name__, template_folder="../templates")
 PAGE_SIZE = 50
+bp.add_app_template_global(screens.payee_page, "payee_page")
+bp.add_app_template_global(screens.target_page, "target_page")
 NOT_YOURS = "Không tìm thấy nơi nhận này trong phạm vi bạn phụ trách."
 
 
