@@ -104,9 +104,14 @@ def test_an_admin_assigns_an_unmatched_transfer_closes_the_day_and_reads_it(serv
         check_screen(page, f"{width}-payments-unmatched")
 
         row = page.get_by_role("row").filter(has_text="150.000 ₫")
+        page.evaluate("window.stillTheSamePage = true")
         row.get_by_role("searchbox").fill("le thi")
-        row.get_by_role("button", name="Tìm").click()
-        page.wait_for_url("**/payments/*?q=le+thi")
+        expect(row.locator(".row-choices")).to_contain_text("Lê Thị Lan")
+        expect(row.locator(".row-choices")).not_to_contain_text("Trần Văn Bình")
+        assert page.evaluate("window.stillTheSamePage"), "the row's search reloaded the page"
+        check_screen(page, f"{width}-payments-unmatched-search")
+        row.get_by_role("link").first.click()
+        page.wait_for_url("**/payments/*")
         page.evaluate("window.stillTheSamePage = true")
         page.fill("#q", "lan")
         expect(page.locator("#choices")).to_contain_text("Lê Thị Lan")
