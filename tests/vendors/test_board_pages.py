@@ -245,18 +245,38 @@ def test_a_bad_file_gets_a_vietnamese_error_on_the_form(
     assert said in text_of(answer) and 'id="file"' in answer.get_data(as_text=True)
 
 
-def test_a_file_over_the_size_limit_gets_the_vietnamese_413_page(app, session, manager):
+def post_too_large(app, browser, path: str = "/markets/CHO-VINHLONG/import", **headers):
     big = io.BytesIO(b"a" * (app.config["MAX_CONTENT_LENGTH"] + 1))
     form = {"csrf": FORM_TOKEN, "file": (big, "roster.csv")}
-    built = EnvironBuilder("/markets/CHO-VINHLONG/import", method="POST", headers=HTML, data=form)
+    built = EnvironBuilder(path, method="POST", headers=HTML | headers, data=form)
     environ = built.get_environ()
     try:
-        answer = manager.open(environ)
+        return browser.open(environ)
     finally:  # the server refused the body unread: its spooled copy is ours to close
         environ["wsgi.input"].close()
         built.close()
+
+
+def test_a_file_over_the_size_limit_is_said_on_the_import_form(app, session, manager):
+    answer = post_too_large(app, manager)
     assert answer.status_code == 413 and answer.mimetype == "text/html"
-    assert '<html lang="vi">' in answer.get_data(as_text=True)
+    text = text_of(answer)
+    assert "Tệp lớn hơn 10 MB nên không tải lên được." in text
+    assert "Nhập danh sách tiểu thương" in text and 'id="file"' in answer.get_data(as_text=True)
+    assert 'aria-invalid="true"' in answer.get_data(as_text=True)
+
+
+def test_a_file_over_the_size_limit_tells_no_stranger_about_the_market(app, session, manager):
+    other = create_user(
+        session, username="other", role="market_manager", market_id=make_market(session).id
+    )
+    refused = post_too_large(app, signed_in(app, session, other))
+    assert refused.status_code == 403 and "Tệp lớn hơn" not in text_of(refused)
+    assert post_too_large(app, app.test_client()).status_code == 302  # to the login page
+    missing = post_too_large(app, manager, "/markets/NOPE/import")
+    assert missing.status_code in (403, 404)
+    api = post_too_large(app, manager, Accept="application/json")
+    assert api.status_code == 413 and api.mimetype == "application/problem+json"
 
 
 def test_an_xlsx_roster_previews_as_its_csv_does(session, manager, market):
