@@ -130,13 +130,14 @@ def test_an_admin_assigns_an_unmatched_transfer_closes_the_day_and_reads_it(serv
         page.goto(f"{served}/settlements")
         assert "20/11/2026" in page.locator("main").inner_text()
         check_screen(page, f"{width}-settlements")
-        today = datetime.now(VIETNAM).date().isoformat()
+        assert page.input_value("#business_date") == "20/11/2026"
+        today = f"{datetime.now(VIETNAM).date():%d/%m/%Y}"
         page.fill("#business_date", today)
         page.get_by_role("button", name="Chốt sổ", exact=True).click()
         page.wait_for_selector("[role=alert]")
         assert "chưa qua. Có thể chốt từ" in page.get_by_role("alert").inner_text()
         check_screen(page, f"{width}-settlements-too-early")
-        page.fill("#business_date", DAY)
+        page.fill("#business_date", "20/11/2026")
         page.get_by_role("button", name="Chốt sổ", exact=True).click()
         page.wait_for_url(f"**/settlements/days/{DAY}")
         assert (
