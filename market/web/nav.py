@@ -59,7 +59,7 @@ NAV: tuple[Link, ...] = (
     Link("Số liệu", "/dashboard", ("admin", "bank_staff"), "Mức độ phổ biến thanh toán QR"),
     Link("Người dùng", "/users", ("admin",), "Tài khoản cán bộ: tạo, đặt lại mật khẩu, khóa"),
     Link("Sạp của tôi", "/stall", ("vendor",), "Tiền vào hôm nay, tạo mã QR có số tiền"),
-    Link("Nộp học phí", "/pay", (GUEST,), "Phụ huynh tra cứu và nộp các khoản thu của con"),
+    Link("Nộp tiền cho trường", "/pay", (GUEST,), "Phụ huynh tra cứu và nộp các khoản thu của con"),
     Link("Đăng nhập", "/login", (GUEST,), "Dành cho cán bộ chợ, nhà trường, ngân hàng"),
 )
 

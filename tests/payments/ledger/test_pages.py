@@ -240,7 +240,7 @@ def test_a_school_accountant_gives_a_transfer_to_an_invoice_found_by_the_student
     pid = pay(client, "S1", 300000, school.account_number, "hoc phi chau An")
     accountant = browser_of(app, session, "school_admin", school_id=school.id)
     found = text_of(accountant.get(f"/payments/{pid}?q=nguyen van an", headers=HTML))
-    assert "Hóa đơn học phí (mã HP…)" in found and invoice.reference in found
+    assert "Khoản thu của học sinh (mã HP…)" in found and invoice.reference in found
     assert "Tiểu thương" not in found  # a school accountant gives no money to vendors
     form = {"csrf": FORM_TOKEN, "choice": f"invoice_reference:{invoice.reference}"}
     done = accountant.post(f"/payments/{pid}/assign", data=form, headers=HTML)
