@@ -96,4 +96,4 @@ def test_settlements_link_the_vendor_they_pay(app, session, client, world):
     page = admin.get(f"/settlements/{settlement.id}", headers=HTML).get_data(as_text=True)
     assert f'<a href="/vendors/{hoa.id}">Nguyễn Thị Hoa</a>' in page
     day = admin.get("/settlements/days/2026-01-05", headers=HTML).get_data(as_text=True)
-    assert f'href="/vendors/{hoa.id}"' in day
+    assert f'href="/settlements/{settlement.id}">Nguyễn Thị Hoa</a>' in day  # then her page
