@@ -44,6 +44,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.ingest import LUA, ROOT, SECRET, run, settle, wrk  # noqa: E402
 
 DATABASE = "cho40_bench_live"
+LOG = Path(tempfile.gettempdir()) / "bench-live-gunicorn.log"
 
 
 def fresh_database(server: str) -> str:
@@ -129,25 +130,42 @@ class Phones:
         self.seen: dict[int, float] = {}  # payment id -> first arrival
         self.twice = 0
         self.open = 0
+        self.refused: dict[str, int] = {}  # what a phone met instead of its stream, how often
         self.tasks: list[asyncio.Task] = []
 
     async def hold(self, port: int, cookie: str, ready: asyncio.Event) -> None:
-        reader, writer = await asyncio.open_connection("127.0.0.1", port)
-        try:
-            writer.write(
-                f"GET /stall/events HTTP/1.1\r\nHost: bench\r\nAccept: text/event-stream\r\n"
-                f"Cookie: session={cookie}\r\n\r\n".encode()
-            )
-            await writer.drain()
-            await self.read(reader, ready)
-        finally:
-            writer.close()  # a phone put away: the server sees the line closed
+        """One phone: its line held open; refused or cut, it tries again a second later,
+        as EventSource does."""
+        counted = [False]
+        while True:
+            try:
+                reader, writer = await asyncio.open_connection("127.0.0.1", port)
+            except OSError:
+                self.refused["connect"] = self.refused.get("connect", 0) + 1
+                await asyncio.sleep(1)
+                continue
+            try:
+                writer.write(
+                    f"GET /stall/events HTTP/1.1\r\nHost: bench\r\nAccept: text/event-stream"
+                    f"\r\nCookie: session={cookie}\r\n\r\n".encode()
+                )
+                await writer.drain()
+                status = await reader.readline()
+                if b" 200 " in status:
+                    await self.read(reader, ready, counted)
+                else:
+                    said = status.strip().decode() or "closed"
+                    self.refused[said] = self.refused.get(said, 0) + 1
+            except (OSError, asyncio.IncompleteReadError):
+                self.refused["cut"] = self.refused.get("cut", 0) + 1
+            finally:
+                writer.close()  # a phone put away: the server sees the line closed
+            await asyncio.sleep(1)
 
-    async def read(self, reader, ready: asyncio.Event) -> None:
-        counted = False
+    async def read(self, reader, ready: asyncio.Event, counted: list) -> None:
         while line := await reader.readline():
-            if line.startswith(b"retry:") and not counted:
-                counted, self.open = True, self.open + 1
+            if line.startswith(b"retry:") and not counted[0]:
+                counted[0], self.open = True, self.open + 1
                 if self.open >= self.expected:
                     ready.set()
             elif line.startswith(b"id: "):
@@ -162,7 +180,10 @@ class Phones:
         for cookie in cookies:
             self.tasks.append(asyncio.create_task(self.hold(port, cookie, ready)))
             await asyncio.sleep(0.005)  # phones come online over five seconds, not at once
-        await asyncio.wait_for(ready.wait(), 300)
+        try:
+            await asyncio.wait_for(ready.wait(), 300)
+        except TimeoutError:
+            sys.exit(f"only {self.open} screens opened; refused: {self.refused}")
 
 
 async def post(port: int, body: bytes, signature: str) -> tuple[float, int]:
@@ -237,6 +258,7 @@ async def with_screens(args, load: Load, run_no: int) -> dict:
         "missing": len(acks) - len(latencies),
         "events": len(screens.seen),
         "twice": screens.twice,
+        "refused": screens.refused,
     }
 
 
@@ -317,10 +339,10 @@ def main() -> None:
         env=env,
         start_new_session=True,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=LOG.open("w"),
     )
     try:
-        step("gunicorn")
+        step(f"gunicorn (its log: {LOG})")
         wait_until_up(base)
         with tempfile.TemporaryDirectory() as tmp:
             script = Path(tmp) / "ingest.lua"
@@ -377,6 +399,7 @@ def report(args, results: list[dict]) -> None:
             f"{percentile(late, 95) * 1000:.0f} ms | {max(late, default=0) * 1000:.0f} ms | "
             f"{r['probes']} ({r['missing']}) | {r['events']:,} ({r['twice']})"
             + (f" | {errors} not 2xx" if errors else "")
+            + (f" | screens refused or cut: {r['refused']}" if r["refused"] else "")
         )
     print("targets: ratio >= 80 %, p95 < 1 s")
 

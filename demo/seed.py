@@ -34,7 +34,7 @@ DEMO_ADMIN = ("admin", "cho40-demo-2026")
 DEMO_STAFF = [
     ("quanly.vinhlong", "market_manager", "CHO-VINHLONG"),
     ("ketoan.lequydon", "school_admin", "THCS-LEQUYDON"),
-    ("nganhang", "bank_staff", None),
+    ("canbo.nganhang", "bank_staff", None),
 ]
 # The parent of HS001 in each demo school: the README's walk-through of /pay uses this phone,
 # and that student's invoices are left unpaid.

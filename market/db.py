@@ -233,7 +233,7 @@ class DriverSQL:
 
     def params(self, values: dict) -> tuple:
         """The parameters in $n order, from values and the statement's own."""
-        merged = self.constants | values
+        merged = self.constants | values if self.constants else values
         return tuple(merged[name] for name in self.names)
 
 

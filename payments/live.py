@@ -1,17 +1,20 @@
 """Payments as they land, for screens that stay open (a vendor's phone): Server-Sent Events.
 
-Every write to a payee notifies the channel at commit (payments/ledger/write.py). One
-listener per process wakes the streams of that payee; each stream then reads what its
-screen has not seen (`id > last`), so a stream resumed after `Last-Event-ID` gets exactly the
-missed payments, none twice (a payee's payments commit in id order). On PostgreSQL the
-listener is one LISTEN connection; on SQLite it reads the new payments once a second
-instead."""
+Every matched payment notifies the channel at commit (payments/ledger/write.py), the payment
+itself in the notice. One listener per process hands each notice to the streams of its payee,
+which send it on without reading the database. A stream reads the database (`id > last`)
+only when it starts and when the listener may have missed notices (it was reconnecting), so a
+stream resumed after `Last-Event-ID` gets exactly the missed payments, and a live one every
+new payment, none twice: a payee's payments commit, and are notified, in id order. On
+PostgreSQL the listener is one LISTEN connection; on SQLite it reads the new payments once a
+second and has the streams read them."""
 
 import json
 import logging
 import os
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterator
 
 import psycopg
@@ -70,18 +73,47 @@ def events_after(session: Session, key: Key, after: int, limit: int = BATCH) -> 
 
 def event_of(payment) -> dict:
     """What a screen is told of a payment (`kind` names the event, the rest is its data)."""
-    bank = bank_by_bin(payment.payer_bin) if payment.payer_bin else None
+    occurred = payment.occurred_at
     return {
         "kind": payment.kind,
         "payment_id": payment.id,
         "amount": payment.amount,
-        "occurred_at": payment.occurred_at.isoformat(),
-        "payer_bank": bank.short_name if bank else None,
+        "occurred_at": occurred if isinstance(occurred, str) else occurred.isoformat(),
+        "payer_bank": bank_name(payment.payer_bin),
         "payer": payment.payer_account_masked,
         "description": payment.description,
         "reference": payment.target_reference,
         "reverses_id": payment.reverses_id,
     }
+
+
+def bank_name(bin_: str | None) -> str | None:
+    """A bank's short name from its BIN (None when unknown)."""
+    bank = bank_by_bin(bin_) if bin_ else None
+    return bank.short_name if bank else None
+
+
+def event_of_notice(body: dict) -> dict:
+    """The event of a notice's payment (its fields: payments.ledger.write.NOTICE_FIELDS)."""
+    payer_bin = body.pop("payer_bin", None)
+    return body | {"payer_bank": bank_name(payer_bin)}
+
+
+class Inbox:
+    """What the listener left for one stream: payments to send, or a call to read again."""
+
+    def __init__(self):
+        self.ready = threading.Event()
+        self.events: deque[dict] = deque()
+        self.reread = True  # a stream reads the database first
+
+    def push(self, event: dict | None) -> None:
+        """Hand over a payment (None: read the database again, something may be missing)."""
+        if event is None:
+            self.reread = True
+        else:
+            self.events.append(event)
+        self.ready.set()
 
 
 def sse(event: dict, extra: Callable[[dict], dict] | None = None) -> str:
@@ -91,29 +123,29 @@ def sse(event: dict, extra: Callable[[dict], dict] | None = None) -> str:
 
 
 class LiveHub:
-    """The streams of one process, by payee, and the one listener that wakes them."""
+    """The streams of one process, by payee, and the one listener that feeds them."""
 
     def __init__(self, db: Database):
         self.db = db
-        self._streams: dict[Key, set[threading.Event]] = {}
+        self._streams: dict[Key, set[Inbox]] = {}
         self._lock = threading.Lock()
         self._pid: int | None = None  # the process whose listener runs (gunicorn forks)
         self.stopped = threading.Event()
 
-    def subscribe(self, key: Key) -> threading.Event:
-        """A flag raised whenever a payment of key may have landed."""
-        flag = threading.Event()
+    def subscribe(self, key: Key) -> Inbox:
+        """An inbox for the payments of key, from now on."""
+        inbox = Inbox()
         with self._lock:
-            self._streams.setdefault(key, set()).add(flag)
+            self._streams.setdefault(key, set()).add(inbox)
             self._start()
-        return flag
+        return inbox
 
-    def unsubscribe(self, key: Key, flag: threading.Event) -> None:
+    def unsubscribe(self, key: Key, inbox: Inbox) -> None:
         """Forget a stream that ended."""
         with self._lock:
-            flags = self._streams.get(key, set())
-            flags.discard(flag)
-            if not flags:
+            inboxes = self._streams.get(key, set())
+            inboxes.discard(inbox)
+            if not inboxes:
                 self._streams.pop(key, None)
 
     def close(self) -> None:
@@ -121,18 +153,17 @@ class LiveHub:
         self.stopped.set()
         self.wake(None)
 
-    def open_streams(self) -> int:
-        """How many streams this process holds open."""
-        with self._lock:
-            return sum(len(flags) for flags in self._streams.values())
+    def watched(self, key: Key) -> bool:
+        """True when a stream of this process waits for key's payments."""
+        return key in self._streams
 
-    def wake(self, key: Key | None) -> None:
-        """Raise the flags of key's streams (None: of every stream)."""
+    def wake(self, key: Key | None, event: dict | None = None) -> None:
+        """Hand event to key's streams, or have them read again (key None: every stream)."""
         with self._lock:
             groups = list(self._streams.values()) if key is None else [self._streams.get(key, ())]
-            flags = [flag for group in groups for flag in group]
-        for flag in flags:
-            flag.set()
+            inboxes = [inbox for group in groups for inbox in group]
+        for inbox in inboxes:
+            inbox.push(event)
 
     def _start(self) -> None:
         # Bound to one outer transaction (tests) nothing commits: streams read on their own.
@@ -158,11 +189,16 @@ class LiveHub:
                 self.stopped.wait(1.0)
 
     def _notified(self, payload: str) -> None:
+        holder, _, body = payload.partition(" ")
+        payee_type, _, payee_id = holder.partition(":")
+        if not payee_id.isdigit() or not self.watched((payee_type, int(payee_id))):
+            return  # nobody here watches this payee: not even read
         try:
-            notice = json.loads(payload)
-            self.wake((notice["payee_type"], int(notice["payee_id"])))
-        except (ValueError, KeyError, TypeError):
+            event = event_of_notice(json.loads(body))
+        except (ValueError, TypeError, AttributeError):
             log.warning("unreadable payments notice %r", payload)
+            event = None  # the streams read it from the database
+        self.wake((payee_type, int(payee_id)), event)
 
     def _poll(self) -> None:
         last = None
@@ -198,26 +234,31 @@ def stream(
     """The text/event-stream of key's payments after the id after: each as it lands, a
     comment every heartbeat seconds, ended after lifetime seconds (the browser reconnects
     with Last-Event-ID)."""
-    flag = hub.subscribe(key)
+    inbox = hub.subscribe(key)
     deadline = time.monotonic() + lifetime
     try:
         yield "retry: 2000\n\n"
         while True:
-            flag.clear()
-            with hub.db.session_scope() as session:
-                events = events_after(session, key, after)
+            inbox.ready.clear()
+            events = []
+            if inbox.reread:
+                inbox.reread = False
+                with hub.db.session_scope() as session:
+                    events = events_after(session, key, after)
+                inbox.reread = len(events) == BATCH  # more to read
+            while inbox.events:
+                events.append(inbox.events.popleft())
             for event in events:
-                after = event["payment_id"]
-                yield sse(event, extra)
-            if len(events) == BATCH:
-                continue
+                if event["payment_id"] > after:  # what was read may come pushed too
+                    after = event["payment_id"]
+                    yield sse(event, extra)
             left = deadline - time.monotonic()
             if left <= 0 or hub.stopped.is_set():
                 return
-            if not flag.wait(min(heartbeat, left)):
+            if not inbox.reread and not inbox.ready.wait(min(heartbeat, left)):
                 yield ": still here\n\n"
     finally:
-        hub.unsubscribe(key, flag)
+        hub.unsubscribe(key, inbox)
 
 
 def hub_of_app(app) -> LiveHub:

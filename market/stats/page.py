@@ -3,7 +3,7 @@ value it does not offer is dropped, never a 500), the figures, charts and table 
 that very table as a CSV or XLSX file. Reads only."""
 
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, timedelta
 
 from markupsafe import Markup
 from sqlalchemy.orm import Session
@@ -12,7 +12,7 @@ from market.stats import adoption
 from market.stats.choices import filter_choices, names
 from market.stats.overview import chart_months, monthly_charts, period, tiles
 from market.stats.periods import previous_year, shift_year
-from market.stats.report import adoption_report, tuition_report
+from market.stats.report import adoption_report, next_year, tuition_report
 from market.stats.service import Download
 from market.stats.table import PLACES, Table, figures_table, table_download
 
@@ -25,6 +25,7 @@ def dashboard_query(args: Mapping[str, str], choices: dict, today: date) -> dict
     """The period, filters and grouping of the page's URL, each one the page offers."""
     offered = {name: {value for value, _ in pairs} for name, pairs in choices.items()}
     start, end = period(args, today)
+    start = max(start, shift_year(end, -3) + timedelta(days=1))  # as the API: three years
     chosen = {k: args.get(k) if args.get(k) in offered[k] else None for k in offered}
     return {
         "start": start,
@@ -86,10 +87,7 @@ def _chart_questions(months: list[date], end: date, filters: dict) -> dict:
 def _monthly(answers: dict, months: list[date]) -> dict[str, Markup]:
     """Transactions and value by month (at least a year of them) against a year earlier."""
     now = answers["chart_now"]
-    before = {
-        shift_year(date.fromisoformat(k), +1).isoformat(): v
-        for k, v in answers["chart_before"].items()
-    }
+    before = {next_year(k): v for k, v in answers["chart_before"].items()}
     series = []
     for month in months:
         (count, value), (old_count, old_value) = (

@@ -136,7 +136,8 @@ def by_account(dialect: str, statements: Statements):
         + cast(d.c.payee_id, String)
         + case((d.c.needs, _text("; no reference to what is paid")), else_=_text("")),
     )
-    note = func.substr(bindparam("note_prefix", type_=String) + held, 1, 300)
+    first, most = literal_column("1"), literal_column("300")
+    note = func.substr(bindparam("note_prefix", type_=String) + held, first, most)
     rows = select(
         *(param(c) for c in GIVEN),
         case((one, d.c.payee_type)),

@@ -40,6 +40,11 @@ RETURNED = (
     "payer_hash",
     "payer_bin",
     "reverses_id",
+    # and what a live screen is told of the payment (live_notice)
+    "occurred_at",
+    "description",
+    "payer_account_masked",
+    "target_reference",
 )
 
 
@@ -113,21 +118,33 @@ def _steps(dialect: str, p: FromClause, plan: Plan) -> list:
 
 
 # Live screens (a vendor's phone) learn of each payment to a payee at commit: the notice is
-# small (the id and the payee); a listener reads the payment itself. See payments/live.py.
+# "<payee_type>:<payee_id> <the payment as JSON>", so that a listener passes it on without
+# reading the payment again (payments/live.py).
 LIVE_CHANNEL = "payments_live"
 # Payments to one account commit in the order of their ids (a transaction-long lock on the
 # account, taken before its id is drawn), so that a screen resuming after the last id it saw
 # never skips one that committed late.
 LIVE_ORDER = "SELECT pg_advisory_xact_lock(1279874629, hashtext($1))"
+NOTICE_FIELDS = {
+    "payment_id": "id",
+    "kind": "kind",
+    "amount": "amount",
+    "occurred_at": "occurred_at",
+    "payer_bin": "payer_bin",
+    "payer": "payer_account_masked",
+    "description": "description",
+    "reference": "target_reference",
+    "reverses_id": "reverses_id",
+}
 
 
 def live_notice(p: FromClause):
-    """pg_notify of each row of p that has a payee, delivered when the transaction commits."""
-    notice = func.json_build_object(
-        "id", p.c.id, "payee_type", p.c.payee_type, "payee_id", p.c.payee_id
-    )
-    sent = func.pg_notify(literal_column(f"'{LIVE_CHANNEL}'"), cast(notice, Text))
-    return case((p.c.payee_id.is_not(None), sent)).label("live")
+    """pg_notify of each matched row of p, delivered when the transaction commits."""
+    fields = [part for key, column in NOTICE_FIELDS.items() for part in (key, p.c[column])]
+    body = cast(func.json_build_object(*fields), Text)
+    notice = func.concat(p.c.payee_type, ":", p.c.payee_id, " ", body)
+    sent = func.pg_notify(literal_column(f"'{LIVE_CHANNEL}'"), notice)
+    return case((p.c.match_status == literal_column("'matched'"), sent)).label("live")
 
 
 class Statements:

@@ -1,5 +1,6 @@
 """Reference codes for invoices and payment requests: short, typo-proof, findable in bank text."""
 
+import re
 import secrets
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -69,11 +70,16 @@ def is_valid_reference(code: str) -> bool:
     )
 
 
+_NOT_LETTER_OR_DIGIT = re.compile("[^A-Z0-9]+")
+
+
 def _letters_and_digits(text: str) -> str:
     # Banks upper-case, strip accents and add or drop spaces, dots and dashes anywhere, even
-    # inside a code, so codes are searched for in the bare run of letters and digits.
-    folded = unicodedata.normalize("NFKD", text.replace("đ", "d").replace("Đ", "D")).upper()
-    return "".join(char for char in folded if char.isascii() and char.isalnum())
+    # inside a code, so codes are searched for in the bare run of letters and digits (ASCII:
+    # what an accent leaves once decomposed; a plain ASCII text, most of them, has none).
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text.replace("đ", "d").replace("Đ", "D"))
+    return _NOT_LETTER_OR_DIGIT.sub("", text.upper())
 
 
 def find_references(description: str, prefixes: Iterable[str] | None = None) -> list[str]:

@@ -55,7 +55,7 @@ def month_parts(dialect: str, column) -> tuple:
 
 def counts(p: FromClause):
     """The condition under which a row of p counts in the rollups."""
-    return and_(p.c.kind == "payment", p.c.payee_type.is_not(None))
+    return and_(p.c.kind == _sql("'payment'"), p.c.payee_type.is_not(None))
 
 
 def _upsert(insert, model, keys: list[str], rows, counters: list[str]):

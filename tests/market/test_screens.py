@@ -138,6 +138,7 @@ def test_an_admin_resets_a_password_and_locks_an_account_after_confirming(served
         page.wait_for_selector("#first-password")
         assert f"Đã đặt lại mật khẩu cho {staff}" in page.locator("h1").inner_text()
         page.get_by_role("link", name="Xem tài khoản").click()
+        page.wait_for_load_state()  # the confirm script is on before the button is pressed
 
         page.once("dialog", lambda dialog: dialog.dismiss())
         page.get_by_role("button", name="Khóa tài khoản").click()

@@ -165,6 +165,7 @@ def test_the_year_earlier_line_has_a_legend(browser):
         {"market": "CHO-KHONG-CO", "group_by": "quận"},
         {"from": "hôm qua", "to": "2025-13-45", "payee_type": "robot"},
         {"format": "pdf", "provider": "<script>"},
+        {"from": "1900-01-01", "to": "2100-12-31", "group_by": "day"},
     ],
 )
 def test_values_the_page_does_not_offer_are_dropped_never_a_500(browser, query):
