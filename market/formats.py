@@ -18,6 +18,7 @@ __all__ = [
     "format_time",
     "format_vnd",
     "in_vietnam",
+    "parse_date",
 ]
 
 
@@ -35,6 +36,19 @@ def format_date(day: date | datetime | None) -> str:
     if isinstance(day, datetime):
         day = in_vietnam(day)
     return f"{day:%d/%m/%Y}"
+
+
+def parse_date(text: str | None) -> date | None:
+    """A day as a Vietnamese reader types it (29/11/2026, 29-11-2026, 1/2/2026) or as a
+    form's hidden field sends it (2026-11-29); None when it is no real day."""
+    text = (text or "").strip()[:20]
+    try:
+        if "/" in text or (len(text.split("-")[0]) <= 2 and "-" in text):
+            day, month, year = (int(part) for part in text.replace("-", "/").split("/"))
+            return date(year, month, day) if year >= 1000 else None
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
 
 
 def format_datetime(moment: datetime | None) -> str:

@@ -49,7 +49,7 @@ WORDS: dict[str, dict[str, str]] = {
     "assign_to": {
         "vendor_id": "Tiểu thương",
         "reference": "Yêu cầu thanh toán (mã CH…)",
-        "invoice_reference": "Hóa đơn học phí (mã HP…)",
+        "invoice_reference": "Khoản thu của học sinh (mã HP…)",
     },
     "day": {"closed": "Đã chốt", "open": "Chờ chốt", "early": "Chưa hết giờ chờ"},
     "bucket": {

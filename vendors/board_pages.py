@@ -3,16 +3,15 @@ as you type (accent-insensitive), filters by status and goods, and paging. The s
 services as the API."""
 
 from flask import render_template, request
-from marshmallow import ValidationError
 
 from market.auth import caller
 from market.banks import bank_by_bin
 from market.db import get_session
-from market.fields import decode_cursor
 from market.markets.models import Market
 from market.markets.service import check_market_access, get_market, vendor_counts
 from market.web import PageBlueprint, page
 from vendors import service
+from vendors.board import market_roster
 from vendors.rules import STATUSES
 
 bp = PageBlueprint("board", __name__, template_folder="templates")
@@ -32,11 +31,9 @@ def bank_name(bin_: str) -> str:
     return bank.short_name if bank else bin_
 
 
-def _after() -> int | None:
-    try:
-        return decode_cursor(request.args.get("after", "")) if request.args.get("after") else None
-    except ValidationError:
-        return None  # a cursor we did not issue: the first page
+def _page_number() -> int:
+    number = request.args.get("page", "")[:6]
+    return int(number) if number.isdigit() else 1  # anything else: the first page
 
 
 def _query() -> dict:
@@ -51,10 +48,10 @@ def _query() -> dict:
 @bp.get("/markets/<market_code>")
 @page("admin", "market_manager")
 def market_page(market_code: str):
-    """The market's vendors: counts by status, search, filters, paging."""
+    """The market's vendors in stall order: counts by status, search, filters, paging."""
     session, market, query = get_session(), open_market(market_code), _query()
-    found = service.list_vendors(
-        session, actor=caller(), market=market.code, limit=PAGE_SIZE, after=_after(), **query
+    found = market_roster(
+        session, actor=caller(), market=market.code, number=_page_number(), size=PAGE_SIZE, **query
     )
     return render_template(
         "board/market.html",

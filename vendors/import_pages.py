@@ -3,12 +3,21 @@
 then confirm (choosing to activate) or go back. The confirmation imports the bytes the
 preview read, kept on the server (`market.roster.preview`)."""
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, g, redirect, render_template, request, url_for
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from market.auth import caller
+from market.auth import caller, session_user
 from market.db import get_session
-from market.errors import AppError, Conflict, NotFound, PayloadTooLarge, ValidationFailed
+from market.errors import (
+    AppError,
+    Conflict,
+    NotFound,
+    PayloadTooLarge,
+    ValidationFailed,
+    handle_app_error,
+    handle_http_exception,
+    wants_html,
+)
 from market.formats import format_number
 from market.roster.messages import explain
 from market.roster.preview import Preview
@@ -97,6 +106,33 @@ def import_confirm(market_code: str):
         return _form(market, {"file": [explain(SAYS_FORM[type(error)])]}, error.status)
     flash(imported(result, activate), "ok")
     return redirect(url_for("board.market_page", market_code=market.code))
+
+
+@page("admin", "market_manager")
+def _too_large_form(market_code: str):
+    megabytes = format_number(current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024))
+    said = (
+        f"Tệp lớn hơn {megabytes} MB nên không tải lên được. Hãy chép riêng trang danh sách "
+        "sang một tệp mới, hoặc lưu thành CSV UTF-8, rồi tải lại."
+    )
+    return _form(open_market(market_code), {"file": [said]}, 413)
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def too_large(error: RequestEntityTooLarge):
+    """A roster over the upload limit (refused before the form token is read): the import
+    form again, saying so beside the file field, to whoever may open it."""
+    if request.endpoint != "board.import_preview" or not wants_html():
+        return handle_http_exception(error)
+    if "Authorization" not in request.headers:
+        # The body was refused unread, so nothing can be written: the login cookie counts
+        # as it does when the form is opened.
+        user = session_user()
+        g.user = None if user is None or user.must_change_password else user
+    try:
+        return _too_large_form(request.view_args["market_code"])
+    except AppError as refused:  # another market's manager, a market that is not there
+        return handle_app_error(refused)
 
 
 def imported(result, activate: bool) -> str:

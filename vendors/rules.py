@@ -1,5 +1,6 @@
 """How a vendor's details are normalised and checked: pure, shared by the API and imports."""
 
+import re
 from typing import Any
 
 from market import identity
@@ -114,3 +115,10 @@ def allowed_actions(current: str) -> list[str]:
 def needs_reason(target: str) -> bool:
     """True when moving a vendor to target must say why."""
     return target in REASON_NEEDED
+
+
+def stall_order(stall: str, name_folded: str) -> tuple:
+    """How a market's list orders its vendors: by stall in natural order (A-2 before A-10),
+    then by name."""
+    parts = re.split(r"(\d+)", stall.casefold())
+    return tuple(int(p) if i % 2 else p for i, p in enumerate(parts)), name_folded

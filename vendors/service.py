@@ -1,6 +1,6 @@
 """Vendor use cases: register, find, update, activate / suspend / close. Never commits."""
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from market import audit
@@ -96,7 +96,22 @@ def list_vendors(
 ) -> Page:
     """Vendors the actor may see, filtered (category: the goods, exactly); q matches name
     (accent-insensitive), stall, phone."""
-    stmt = select(Vendor)
+    stmt = vendors_query(
+        select(Vendor), actor=actor, market=market, status=status, category=category, q=q
+    )
+    return paginate(session, stmt, Vendor.id, limit=limit, after=after)
+
+
+def vendors_query(
+    stmt: Select,
+    *,
+    actor: User,
+    market: str | None = None,
+    status: str | None = None,
+    category: str | None = None,
+    q: str | None = None,
+) -> Select:
+    """stmt limited to the vendors the actor may see and the filters of list_vendors."""
     if actor.role == "market_manager":
         stmt = stmt.where(Vendor.market_id == actor.market_id)
     elif actor.role == "vendor":
@@ -116,7 +131,7 @@ def list_vendors(
                 Vendor.phone.like(like_pattern(term), escape="\\"),
             )
         )
-    return paginate(session, stmt, Vendor.id, limit=limit, after=after)
+    return stmt
 
 
 def update_vendor(session: Session, *, actor: User, vendor_id: int, changes: dict) -> Vendor:

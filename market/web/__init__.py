@@ -8,7 +8,7 @@ from market.db import get_session
 from market.people import bound_codes
 from market.web.access import STAFF, PageBlueprint, csrf_token, page, viewer
 from market.web.error_pages import render_error_page
-from market.web.nav import current_link, links_for, start_path
+from market.web.nav import current_link, links_for, may_open, start_path
 
 __all__ = ["STAFF", "PageBlueprint", "page", "start_path_of", "init_app"]
 
@@ -59,3 +59,4 @@ def init_app(app: Flask) -> None:
     app.context_processor(_layout)
     app.jinja_env.filters.update(FILTERS)
     app.jinja_env.globals["csrf_token"] = csrf_token
+    app.jinja_env.globals["may_open"] = lambda path: may_open(viewer(), path)

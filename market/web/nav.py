@@ -59,7 +59,7 @@ NAV: tuple[Link, ...] = (
     Link("Số liệu", "/dashboard", ("admin", "bank_staff"), "Mức độ phổ biến thanh toán QR"),
     Link("Người dùng", "/users", ("admin",), "Tài khoản cán bộ: tạo, đặt lại mật khẩu, khóa"),
     Link("Sạp của tôi", "/stall", ("vendor",), "Tiền vào hôm nay, tạo mã QR có số tiền"),
-    Link("Nộp học phí", "/pay", (GUEST,), "Phụ huynh tra cứu và nộp các khoản thu của con"),
+    Link("Nộp tiền cho trường", "/pay", (GUEST,), "Phụ huynh tra cứu và nộp các khoản thu của con"),
     Link("Đăng nhập", "/login", (GUEST,), "Dành cho cán bộ chợ, nhà trường, ngân hàng"),
 )
 
@@ -82,6 +82,17 @@ def served(path: str) -> bool:
     except HTTPException:
         return False
     return True
+
+
+def may_open(user: User | None, path: str) -> bool:
+    """True when user may open the page at path: the app serves it and its view's page()
+    roles include user's role (a record outside the user's scope still gets the 403 page)."""
+    try:
+        endpoint, _ = current_app.url_map.bind("localhost").match(path, method="GET")
+    except (HTTPException, RequestRedirect):
+        return False
+    roles = getattr(current_app.view_functions.get(endpoint), "page_roles", None)
+    return user is not None and roles is not None and user.role in roles
 
 
 def _fill(path: str, codes: dict[str, str]) -> str | None:

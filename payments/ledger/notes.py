@@ -75,7 +75,7 @@ def explain(note: str | None) -> list[str]:
         return []
     assigned = ASSIGNED.fullmatch(note)
     if assigned:
-        said = f"{assigned['user']} đã gán giao dịch này bằng tay."
+        said = f"Cán bộ {assigned['user']} đã gán giao dịch này bằng tay."
         return [said + (f" Lý do: {assigned['reason']}" if assigned["reason"] else "")]
     sentences = [_sentence(part.strip()) for part in note.split(";") if part.strip()]
     return list(dict.fromkeys(sentences))  # the same sentence once

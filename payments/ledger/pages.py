@@ -16,6 +16,8 @@ from payments.ledger.service import CORRECTORS
 
 bp = PageBlueprint("payment_pages", __name__, template_folder="../templates")
 PAGE_SIZE = 50
+bp.add_app_template_global(screens.payee_page, "payee_page")
+bp.add_app_template_global(screens.target_page, "target_page")
 NOT_YOURS = "Không tìm thấy nơi nhận này trong phạm vi bạn phụ trách."
 
 
@@ -30,13 +32,18 @@ def after() -> int | None:
 @bp.get("/payments/unmatched")
 @page(*CORRECTORS)
 def unmatched():
-    """The unmatched payments the user may see, oldest first, each with why."""
+    """The unmatched payments the user may see, oldest first, each with why; what the
+    search in one payment's row found to assign it to (as one types, or on submit)."""
     session = get_session()
     found = service.list_payments(
         session, actor=caller(), status="unmatched", limit=PAGE_SIZE, after=after()
     )
-    shown = screens.rows(session, found.items)
-    return render_template("payments/unmatched.html", rows=shown, next_after=found.next_cursor)
+    chosen, q = request.args.get("for", type=int), request.args.get("q", "")
+    groups = screens.assign_choices(session, caller(), q) if chosen and q.strip() else []
+    shown = {"rows": screens.rows(session, found.items), "next_after": found.next_cursor}
+    choosing = {"chosen": chosen, "q": q[: screens.SEARCH_LENGTH], "groups": groups}
+    after_text = request.args.get("after", "")[:40]
+    return render_template("payments/unmatched.html", after=after_text, **shown, **choosing)
 
 
 def _payment_page(payment_id: int, q: str, errors: dict | None = None, status: int = 200):

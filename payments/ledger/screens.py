@@ -17,6 +17,10 @@ from payments.ledger.notes import UNKNOWN, explain
 
 SEARCH_LIMIT = 8  # choices of each kind the assign form lists
 SEARCH_LENGTH = 80  # characters of a search that are read
+# The page of a payee or of what a payment paid, by kind: a screen links it when the viewer
+# may open that page (the app serves it and its roles include the viewer's).
+PAYEE_PAGES = {"vendor": "/vendors/{}"}
+TARGET_PAGES = {"invoice": "/invoices/{}"}
 
 
 @dataclass(frozen=True)
@@ -45,6 +49,18 @@ def bank_name(bank_bin: str | None) -> str:
         return ""
     bank = bank_by_bin(bank_bin)
     return bank.short_name or bank.name if bank else bank_bin
+
+
+def payee_page(payee_type: str | None, payee_id: int | None) -> str | None:
+    """The path of a payee's own page, when its kind has one."""
+    pattern = PAYEE_PAGES.get(payee_type or "")
+    return pattern.format(payee_id) if pattern and payee_id is not None else None
+
+
+def target_page(target_type: str | None, reference: str | None) -> str | None:
+    """The path of what a payment paid (an invoice), when its kind has a page."""
+    pattern = TARGET_PAGES.get(target_type or "")
+    return pattern.format(reference) if pattern and reference else None
 
 
 def payee_choice(named: dict, payee_type: str | None, payee_id: int | None) -> Choice | None:

@@ -8,7 +8,7 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from market.auth import caller
 from market.db import get_session, utcnow
 from market.errors import Conflict, NotFound
-from market.formats import format_date, format_datetime, format_number, format_vnd
+from market.formats import format_date, format_datetime, format_number, format_vnd, parse_date
 from market.web import PageBlueprint, page
 from payments.domains import hub_of
 from payments.ledger.screens import payee_choice
@@ -19,6 +19,7 @@ from payments.settlement.views import csv_response
 
 bp = PageBlueprint("settlement_pages", __name__, template_folder="../templates")
 VIEWERS = tuple(role for role in READERS if role != "vendor")  # a vendor has /stall
+NOT_A_DAY = "Nhập một ngày có thật theo dạng ngày/tháng/năm, ví dụ 20/11/2026."
 DAY_LIMIT = 500  # settlements of a day on one page: one per payee paid that day
 
 
@@ -38,7 +39,7 @@ def _days_page(errors: dict | None = None, status: int = 200, chosen: str = ""):
     found = business_days.business_days(
         get_session(), actor=caller(), now=utcnow(), grace=_grace(), before=before
     )
-    suggested = chosen or (found.open[-1].business_date.isoformat() if found.open else "")
+    suggested = chosen or (format_date(found.open[-1].business_date) if found.open else "")
     shown = {"days": found, "errors": errors or {}, "chosen": suggested, "grace": _grace()}
     return render_template("payments/settlements.html", **shown), status
 
@@ -71,9 +72,9 @@ def refusal(error: Conflict, day: date) -> str:
 def close():
     """Close a business day into settlements; too early or out of order is refused."""
     chosen = request.form.get("business_date", "")[:20]
-    day = _day(chosen)
+    day = parse_date(chosen)
     if day is None:
-        return _days_page({"business_date": ["Chọn một ngày hợp lệ."]}, 422, chosen)
+        return _days_page({"business_date": [NOT_A_DAY]}, 422, chosen)
     try:
         made = settlement.close_business_day(
             get_session(), business_date=day, actor=caller(), now=utcnow(), grace=_grace()

@@ -22,9 +22,13 @@ function attach(form) {
   let running = null;
   const status = announcer(form);
 
+  const query = () => new URLSearchParams(new FormData(form)).toString();
+  let shown = query(); // what the region shows now
+
   async function refresh() {
     const url = new URL(form.action || window.location.href, window.location.href);
-    url.search = new URLSearchParams(new FormData(form)).toString();
+    shown = query();
+    url.search = shown;
     running?.abort();
     running = new AbortController();
     target.setAttribute("aria-busy", "true");
@@ -50,6 +54,9 @@ function attach(form) {
   }
 
   function soon() {
+    if (query() === shown) {
+      return; // a field left after typing (its "change") asks nothing new: keep what was chosen
+    }
     clearTimeout(timer);
     timer = setTimeout(refresh, PAUSE_MS);
   }

@@ -3,13 +3,14 @@
 // to MODULES (or loads it in its template's "scripts" block).
 import * as confirm from "./confirm.js";
 import * as copy from "./copy.js";
+import * as filePick from "./file-pick.js";
 import * as liveSearch from "./live-search.js";
 import * as menu from "./menu.js";
 import * as placardBuild from "./placard-build.js";
 import * as showIf from "./show-if.js";
 import * as submitOnce from "./submit-once.js";
 
-const MODULES = [confirm, copy, liveSearch, menu, placardBuild, showIf, submitOnce];
+const MODULES = [confirm, copy, filePick, liveSearch, menu, placardBuild, showIf, submitOnce];
 
 for (const module of MODULES) {
   module.enhance(document);

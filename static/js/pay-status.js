@@ -1,6 +1,7 @@
 // <article data-status-url="/pay/status?t=…" data-paid="0">: after a QR is shown, asks every
 // 2.5 s whether the school received the transfer; when it did, says so ("Nhà trường đã nhận …")
-// and lists the receipts, without a reload. Without JavaScript a reload shows the same.
+// and lists the receipts, and the count of what is still due at the top follows, without a
+// reload. Without JavaScript a reload shows the same.
 const EVERY = 2500;
 const GIVE_UP = 30 * 60 * 1000; // a page left open stops asking after half an hour
 
@@ -14,6 +15,23 @@ function receiptItem(receipt) {
   return item;
 }
 
+function countDue() {
+  // The line at the top follows: how many invoices still wait for money, and once none
+  // does, the school's account (only needed to pay) goes away too.
+  const line = document.querySelector("[data-due-count]");
+  if (!line) {
+    return;
+  }
+  const due = document.querySelectorAll("article[data-status-url]:not(.settled)").length;
+  line.textContent = due
+    ? `${due.toLocaleString("vi-VN")} khoản cần nộp.`
+    : "không còn khoản nào phải nộp.";
+  const payee = document.querySelector("[data-payee]");
+  if (payee) {
+    payee.hidden = due === 0;
+  }
+}
+
 function show(article, state) {
   article.dataset.paid = String(state.paid_amount);
   article.querySelector("[data-status]").textContent = state.message;
@@ -23,6 +41,7 @@ function show(article, state) {
       due.hidden = true; // nothing left to pay: no QR, no amount due
     }
   }
+  countDue();
   const list = article.querySelector("[data-receipts]");
   if (list && state.receipts.length) {
     list.replaceChildren(...state.receipts.map(receiptItem));

@@ -3,6 +3,8 @@ too; times in Asia/Ho_Chi_Minh."""
 
 from datetime import UTC, date, datetime, timedelta, timezone
 
+import pytest
+
 from market import formats
 
 
@@ -32,3 +34,22 @@ def test_templates_have_the_same_formats_and_words(app):
     )
     rendered = template.render(day=date(2026, 11, 29), moment=datetime(2026, 11, 29, 3, tzinfo=UTC))
     assert rendered == "50.000 ₫ · 1.816 · 42,75% · 29/11/2026 · 29/11/2026 10:00 · — · Tạm ngưng"
+
+
+@pytest.mark.parametrize(
+    ("typed", "day"),
+    [
+        ("29/11/2026", date(2026, 11, 29)),
+        (" 1/2/2026 ", date(2026, 2, 1)),
+        ("29-11-2026", date(2026, 11, 29)),
+        ("2026-11-29", date(2026, 11, 29)),
+        ("31/02/2026", None),
+        ("20/11/26", None),
+        ("hôm qua", None),
+        ("", None),
+        (None, None),
+        ("9" * 30, None),
+    ],
+)
+def test_a_day_is_read_as_vietnamese_readers_type_it(typed, day):
+    assert formats.parse_date(typed) == day

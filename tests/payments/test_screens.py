@@ -3,6 +3,7 @@ market board's admin: find an unmatched transfer, give it to a vendor found by t
 her name without accents, close the day, read the settlement; reconcile a statement and import
 what the ledger missed. Every screen passes axe-core and lands in build/screenshots/."""
 
+import re
 from datetime import datetime
 
 import pytest
@@ -104,9 +105,14 @@ def test_an_admin_assigns_an_unmatched_transfer_closes_the_day_and_reads_it(serv
         check_screen(page, f"{width}-payments-unmatched")
 
         row = page.get_by_role("row").filter(has_text="150.000 ₫")
+        page.evaluate("window.stillTheSamePage = true")
         row.get_by_role("searchbox").fill("le thi")
-        row.get_by_role("button", name="Tìm").click()
-        page.wait_for_url("**/payments/*?q=le+thi")
+        expect(row.locator(".row-choices")).to_contain_text("Lê Thị Lan")
+        expect(row.locator(".row-choices")).not_to_contain_text("Trần Văn Bình")
+        assert page.evaluate("window.stillTheSamePage"), "the row's search reloaded the page"
+        check_screen(page, f"{width}-payments-unmatched-search")
+        row.get_by_role("link").first.click()
+        page.wait_for_url(re.compile(r"/payments/\d+$"))
         page.evaluate("window.stillTheSamePage = true")
         page.fill("#q", "lan")
         expect(page.locator("#choices")).to_contain_text("Lê Thị Lan")
@@ -125,13 +131,14 @@ def test_an_admin_assigns_an_unmatched_transfer_closes_the_day_and_reads_it(serv
         page.goto(f"{served}/settlements")
         assert "20/11/2026" in page.locator("main").inner_text()
         check_screen(page, f"{width}-settlements")
-        today = datetime.now(VIETNAM).date().isoformat()
+        assert page.input_value("#business_date") == "20/11/2026"
+        today = f"{datetime.now(VIETNAM).date():%d/%m/%Y}"
         page.fill("#business_date", today)
         page.get_by_role("button", name="Chốt sổ", exact=True).click()
         page.wait_for_selector("[role=alert]")
         assert "chưa qua. Có thể chốt từ" in page.get_by_role("alert").inner_text()
         check_screen(page, f"{width}-settlements-too-early")
-        page.fill("#business_date", DAY)
+        page.fill("#business_date", "20/11/2026")
         page.get_by_role("button", name="Chốt sổ", exact=True).click()
         page.wait_for_url(f"**/settlements/days/{DAY}")
         assert (

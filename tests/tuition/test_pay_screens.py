@@ -64,7 +64,7 @@ def test_a_parent_pays_from_the_same_phone_and_sees_it_received(served, width):
     with screen_page(width) as page:
         page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base)
         page.goto(f"{base}/")
-        page.get_by_role("link", name="Nộp học phí").first.click()
+        page.get_by_role("link", name="Nộp tiền cho trường").first.click()
         page.wait_for_url("**/pay")
         check_screen(page, f"{width}-parent-lookup")
         page.fill("#school", "thcs-lqd")
@@ -78,6 +78,7 @@ def test_a_parent_pays_from_the_same_phone_and_sees_it_received(served, width):
         due = page.locator(f"#invoice-{refs['due']}")
         wait_loaded(due.locator("img.qr"))
         assert "TRUONG THCS LE QUY DON" in page.locator(".payee").inner_text()
+        expect(page.locator("[data-due-count]")).to_have_text("1 khoản cần nộp.")
         earlier = page.locator(f"#invoice-{refs['paid']}")
         assert "miễn giảm 375.000 ₫" in earlier.inner_text()
         expect(
@@ -105,6 +106,8 @@ def test_a_parent_pays_from_the_same_phone_and_sees_it_received(served, width):
         assert time.monotonic() - posted < 8
         expect(due.locator("[data-pay]")).to_be_hidden()
         expect(due.locator("[data-due]")).to_be_hidden()  # nothing left to pay
+        expect(page.locator("[data-due-count]")).to_have_text("không còn khoản nào phải nộp.")
+        expect(page.locator(".payee")).to_be_hidden()  # the account is only there to pay
         receipt = due.get_by_role("link", name="Biên lai số 2026-2027/000002 (PDF)")
         expect(receipt).to_be_visible()
         pdf = page.request.get(base + receipt.get_attribute("href"))

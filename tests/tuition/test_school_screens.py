@@ -5,6 +5,8 @@ record cash and open its receipt, give a parent's transfer without the invoice's
 child's invoice. Every screen passes axe-core, scrolls no sideways and lands in
 build/screenshots/."""
 
+import re
+
 import pytest
 
 from market.db import get_db
@@ -209,7 +211,10 @@ def test_an_accountant_imports_a_class_sets_an_exemption_issues_a_plan_and_takes
         row = page.get_by_role("row").filter(has_text="1.400.000 ₫")
         row.get_by_role("searchbox").fill("tran van bao")
         row.get_by_role("button", name="Tìm").click()
-        page.wait_for_url("**/payments/*?q=**")
+        page.wait_for_url("**/payments/unmatched?for=*&q=tran+van+bao")
+        row.get_by_role("link").first.click()  # the payment's page, to give a reason too
+        page.wait_for_url(re.compile(r"/payments/\d+$"))
+        page.fill("#q", "tran van bao")
         choice = page.get_by_label("Trần Văn Bảo – 6A1 (HS002)")
         choice.check()
         check_screen(page, f"{shot}-assign-transfer")

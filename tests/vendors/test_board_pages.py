@@ -91,14 +91,35 @@ def test_filters_by_status_and_goods_and_pages_through_the_list(session, manager
     pending = text_of(manager.get("/markets/CHO-VINHLONG?status=pending", headers=HTML))
     assert "F-001" in pending and "R-000" not in pending
     first = manager.get("/markets/CHO-VINHLONG?status=active", headers=HTML)
-    assert "50+ tiểu thương" in text_of(first)
-    more = re.search(r'href="([^"]+after=[^"]+)">Xem tiếp', first.get_data(as_text=True))[1]
+    assert "55 tiểu thương · trang 1/2" in text_of(first)
+    more = re.search(r'href="([^"]+page=2[^"]*)">Trang sau', first.get_data(as_text=True))[1]
     second = text_of(manager.get(more.replace("&amp;", "&"), headers=HTML))
-    assert "5 tiểu thương" in second and "R-054" in second and "R-000" not in second
+    assert "55 tiểu thương · trang 2/2" in second and "R-054" in second
+    assert "R-000" not in second and "F-001" not in second
+
+
+def test_the_list_counts_every_match_and_orders_by_stall_naturally_then_name(
+    session, manager, market
+):
+    for stall, name in [("A-10", "Lê Ba"), ("B-1", "Trần An"), ("A-2", "Vũ Hà"), ("A-9", "Đỗ Mai")]:
+        make_vendor(session, market, stall=stall, full_name=name)
+    make_vendor(session, market, stall="A-2", full_name="Bùi Lan", status="closed")
+    for n in range(184):
+        make_vendor(session, market, stall=f"C-{n + 1}", full_name="Phan Văn Tư")
+    text = text_of(manager.get("/markets/CHO-VINHLONG", headers=HTML))
+    assert "189 tiểu thương · trang 1/4" in text
+    stalls = re.findall(r"\b([A-C]-\d+) ", text)
+    assert stalls[:7] == ["A-2", "A-2", "A-9", "A-10", "B-1", "C-1", "C-2"]
+    assert text.index("Bùi Lan") < text.index("Vũ Hà") < text.index("Đỗ Mai")
+    last = text_of(manager.get("/markets/CHO-VINHLONG?page=4", headers=HTML))
+    assert "trang 4/4" in last and "C-184" in last and "C-146" in last and "C-145 " not in last
+    found = text_of(manager.get("/markets/CHO-VINHLONG?q=a-", headers=HTML))
+    assert "4 tiểu thương" in found and "trang 1" not in found
 
 
 @pytest.mark.parametrize(
-    "query", ["status=bogus", "after=not-a-cursor", "goods=" + "x" * 500, "q=" + "ạ" * 500]
+    "query",
+    ["status=bogus", "page=x", "page=999999", "page=-1", "goods=" + "x" * 500, "q=" + "ạ" * 500],
 )
 def test_odd_queries_show_the_list_rather_than_an_error(session, manager, market, query):
     make_vendor(session, market)
@@ -224,18 +245,38 @@ def test_a_bad_file_gets_a_vietnamese_error_on_the_form(
     assert said in text_of(answer) and 'id="file"' in answer.get_data(as_text=True)
 
 
-def test_a_file_over_the_size_limit_gets_the_vietnamese_413_page(app, session, manager):
+def post_too_large(app, browser, path: str = "/markets/CHO-VINHLONG/import", **headers):
     big = io.BytesIO(b"a" * (app.config["MAX_CONTENT_LENGTH"] + 1))
     form = {"csrf": FORM_TOKEN, "file": (big, "roster.csv")}
-    built = EnvironBuilder("/markets/CHO-VINHLONG/import", method="POST", headers=HTML, data=form)
+    built = EnvironBuilder(path, method="POST", headers=HTML | headers, data=form)
     environ = built.get_environ()
     try:
-        answer = manager.open(environ)
+        return browser.open(environ)
     finally:  # the server refused the body unread: its spooled copy is ours to close
         environ["wsgi.input"].close()
         built.close()
+
+
+def test_a_file_over_the_size_limit_is_said_on_the_import_form(app, session, manager):
+    answer = post_too_large(app, manager)
     assert answer.status_code == 413 and answer.mimetype == "text/html"
-    assert '<html lang="vi">' in answer.get_data(as_text=True)
+    text = text_of(answer)
+    assert "Tệp lớn hơn 10 MB nên không tải lên được." in text
+    assert "Nhập danh sách tiểu thương" in text and 'id="file"' in answer.get_data(as_text=True)
+    assert 'aria-invalid="true"' in answer.get_data(as_text=True)
+
+
+def test_a_file_over_the_size_limit_tells_no_stranger_about_the_market(app, session, manager):
+    other = create_user(
+        session, username="other", role="market_manager", market_id=make_market(session).id
+    )
+    refused = post_too_large(app, signed_in(app, session, other))
+    assert refused.status_code == 403 and "Tệp lớn hơn" not in text_of(refused)
+    assert post_too_large(app, app.test_client()).status_code == 302  # to the login page
+    missing = post_too_large(app, manager, "/markets/NOPE/import")
+    assert missing.status_code in (403, 404)
+    api = post_too_large(app, manager, Accept="application/json")
+    assert api.status_code == 413 and api.mimetype == "application/problem+json"
 
 
 def test_an_xlsx_roster_previews_as_its_csv_does(session, manager, market):

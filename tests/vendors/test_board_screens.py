@@ -85,6 +85,20 @@ def test_a_manager_imports_the_roster_and_finds_a_vendor_without_accents(served,
         page.get_by_role("link", name="Nhập danh sách").click()
         page.wait_for_url(f"**/markets/{code}/import")
         check_screen(page, f"{width}-board-import")
+        picker = page.get_by_role("button", name="Tệp danh sách: Chọn tệp")
+        assert picker.inner_text() == "Chọn tệp"  # not the browser's own "Choose File"
+        assert page.locator(".file-name").inner_text() == "Chưa chọn tệp nào"
+        with page.expect_file_chooser() as chooser:
+            picker.click()
+        chooser.value.set_files(
+            {"name": "ds.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4"}
+        )
+        assert page.locator(".file-name").inner_text() == "ds.pdf"
+        page.set_input_files(
+            "#file", {"name": "to.csv", "mimeType": "text/csv", "buffer": b"a" * (10 * 2**20 + 1)}
+        )
+        assert "Tệp lớn hơn 10 MB" in page.locator(".file-name").inner_text()
+        assert page.evaluate("!document.querySelector('#file').checkValidity()")
         page.set_input_files(
             "#file", {"name": "ds.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4"}
         )

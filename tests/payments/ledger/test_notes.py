@@ -31,9 +31,9 @@ def test_each_note_the_matching_writes_reads_as_a_vietnamese_sentence():
 
 def test_a_persons_assignment_keeps_its_reason_word_for_word():
     assert explain("assigned by banbql: khách chuyển nhầm; đã gọi điện") == [
-        "banbql đã gán giao dịch này bằng tay. Lý do: khách chuyển nhầm; đã gọi điện"
+        "Cán bộ banbql đã gán giao dịch này bằng tay. Lý do: khách chuyển nhầm; đã gọi điện"
     ]
-    assert explain("assigned by hoa.nt") == ["hoa.nt đã gán giao dịch này bằng tay."]
+    assert explain("assigned by hoa.nt") == ["Cán bộ hoa.nt đã gán giao dịch này bằng tay."]
 
 
 def test_a_note_without_a_sentence_is_never_shown_in_english():

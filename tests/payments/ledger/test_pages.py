@@ -99,6 +99,30 @@ def test_the_search_finds_vendors_by_name_without_accents_or_by_stall_within_sco
     assert long.status_code == 200
 
 
+def test_the_lists_row_search_finds_as_one_types_and_assigns_without_javascript(
+    app, session, world
+):
+    pid = world["payments"]["shared"]
+    manager = browser_of(app, session, "market_manager", market_id=world["market"].id)
+    listed = manager.get("/payments/unmatched", headers=HTML).get_data(as_text=True)
+    assert f'data-live-search data-results="#choices-{pid}"' in listed
+    assert f'<input type="hidden" name="for" value="{pid}">' in listed
+    found = manager.get(f"/payments/unmatched?for={pid}&q=nguyen thi hoa", headers=HTML)
+    text = text_of(found)
+    assert "1 giao dịch chưa khớp" in text and "Tìm thấy 1 nơi nhận cho “nguyen thi hoa”" in text
+    assert "Sạp B-12 · Chợ Vĩnh Long" in text
+    html = found.get_data(as_text=True)
+    region = html[html.index(f'id="choices-{pid}"') :]
+    assert f'action="/payments/{pid}/assign"' in region.split("</td>")[0]
+    assert f'value="vendor_id:{world["hoa"].id}"' in region.split("</td>")[0]
+    form = {"csrf": FORM_TOKEN, "choice": f"vendor_id:{world['hoa'].id}", "q": "nguyen thi hoa"}
+    done = manager.post(f"/payments/{pid}/assign", data=form, headers=HTML)
+    assert done.status_code == 302
+    assert "Không có giao dịch nào chưa khớp" in text_of(manager.get("/payments/unmatched"))
+    for odd in ("for=abc&q=hoa", f"for={pid}&q=" + "x" * 5000, "for=999999&q=hoa"):
+        assert manager.get(f"/payments/unmatched?{odd}", headers=HTML).status_code == 200
+
+
 def test_assigning_shows_what_matched_and_why_and_is_audited(app, session, world):
     pid = world["payments"]["shared"]
     manager = browser_of(app, session, "market_manager", market_id=world["market"].id)
@@ -216,7 +240,7 @@ def test_a_school_accountant_gives_a_transfer_to_an_invoice_found_by_the_student
     pid = pay(client, "S1", 300000, school.account_number, "hoc phi chau An")
     accountant = browser_of(app, session, "school_admin", school_id=school.id)
     found = text_of(accountant.get(f"/payments/{pid}?q=nguyen van an", headers=HTML))
-    assert "Hóa đơn học phí (mã HP…)" in found and invoice.reference in found
+    assert "Khoản thu của học sinh (mã HP…)" in found and invoice.reference in found
     assert "Tiểu thương" not in found  # a school accountant gives no money to vendors
     form = {"csrf": FORM_TOKEN, "choice": f"invoice_reference:{invoice.reference}"}
     done = accountant.post(f"/payments/{pid}/assign", data=form, headers=HTML)

@@ -81,10 +81,23 @@ def test_closing_out_of_order_or_too_early_is_refused_in_vietnamese(world, sessi
         "Chưa chốt được ngày 22/11/2026: ngày này và 120 phút chờ giao dịch đến muộn chưa qua. "
         "Có thể chốt từ 23/11/2026 02:00."
     ) in text_of(early)
-    for bad in ("", "hôm qua", "2026-02-30", "9" * 30):
+    for bad in ("", "hôm qua", "2026-02-30", "30/02/2026", "20/11/26", "9" * 30):
         refused = close(admin, bad)
-        assert refused.status_code == 422 and "Chọn một ngày hợp lệ." in text_of(refused)
+        assert (
+            refused.status_code == 422
+            and "Nhập một ngày có thật theo dạng ngày/tháng/năm" in text_of(refused)
+        )
     assert session.query(BusinessDay).count() == 0
+
+
+def test_the_day_to_close_is_typed_and_shown_as_day_month_year(world):
+    form = world["admin"].get("/settlements", headers=HTML).get_data(as_text=True)
+    assert 'id="business_date" name="business_date" type="text"' in form
+    assert 'value="20/11/2026"' in form and 'type="date"' not in form
+    done = close(world["admin"], " 20/11/2026 ")
+    assert done.status_code == 302 and done.location == "/settlements/days/2026-11-20"
+    refused = close(world["admin"], "31/11/2026")
+    assert refused.status_code == 422 and 'value="31/11/2026"' in refused.get_data(as_text=True)
 
 
 def test_an_admin_closes_days_in_order_and_reads_each_settlement(world, session):
