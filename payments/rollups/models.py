@@ -15,7 +15,7 @@ from market.db import Base
 # Every payment updates a row of each rollup in place: a fill factor leaves room on each page
 # for the new versions, so that an update stays on its page and touches no index (HOT).
 # The hottest counters (a few hundred rows, each updated many times a second) keep most of
-# each page free (migration 0013).
+# each page free (migration 0016).
 
 
 def _room(percent: int) -> dict:

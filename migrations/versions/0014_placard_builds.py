@@ -1,7 +1,7 @@
 """placard builds: a market's placard PDF drawn in the background, its progress polled
 
-Revision ID: 0015
-Revises: 0014
+Revision ID: 0014
+Revises: 0013
 Create Date: 2026-11-29 18:00:00
 
 A market of 1,000 vendors takes tens of seconds to draw; the placards page starts a build,
@@ -15,8 +15,8 @@ from alembic import op
 
 import market.db
 
-revision: str = "0015"
-down_revision: str | None = "0014"
+revision: str = "0014"
+down_revision: str | None = "0013"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

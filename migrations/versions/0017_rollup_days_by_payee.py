@@ -1,7 +1,7 @@
 """the day rollup by payee: whether a point was paid in its last 30 days is one index probe
 
-Revision ID: 0016
-Revises: 0013
+Revision ID: 0017
+Revises: 0016
 Create Date: 2026-11-29 00:00:00
 
 Statistics count a point as active when it has a payment in the 30 days up to a day. With
@@ -14,8 +14,8 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0016"
-down_revision: str | None = "0013"
+revision: str = "0017"
+down_revision: str | None = "0016"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

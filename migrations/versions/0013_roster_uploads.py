@@ -1,6 +1,6 @@
 """roster files kept between a preview and its confirmation
 
-Revision ID: 0014
+Revision ID: 0013
 Revises: 0012
 Create Date: 2026-11-29 18:00:00
 
@@ -16,7 +16,7 @@ from alembic import op
 
 from market.db import UTCDateTime
 
-revision: str = "0014"
+revision: str = "0013"
 down_revision: str | None = "0012"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None

@@ -1,7 +1,7 @@
 """room on each page of the rollup tables for their counters' updates
 
-Revision ID: 0013
-Revises: 0020
+Revision ID: 0016
+Revises: 0015
 Create Date: 2026-11-29 18:30:00
 
 Every payment updates a row of each rollup table in place. PostgreSQL writes the new version
@@ -20,8 +20,8 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0013"
-down_revision: str | None = "0020"
+revision: str = "0016"
+down_revision: str | None = "0015"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """a vendor's phone signs in by a one-time link and stays signed in as a device
 
-Revision ID: 0020
-Revises: 0015
+Revision ID: 0015
+Revises: 0014
 Create Date: 2026-12-08 00:00:00
 
 The market board hands a vendor a one-time sign-in link (a QR on a card): opening it and
@@ -17,8 +17,8 @@ from alembic import op
 
 import market.db
 
-revision: str = "0020"
-down_revision: str | None = "0015"
+revision: str = "0015"
+down_revision: str | None = "0014"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
