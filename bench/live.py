@@ -336,7 +336,9 @@ def main() -> None:
         sys.exit("wrk is needed to drive the load: apt-get install wrk")
     url = make_url(args.pg).set(database=DATABASE).render_as_string(False)
     env = os.environ | {"DATABASE_URL": url, "SECRET_KEY": "bench", "PAYER_HASH_KEY": "bench"}
-    if not args.reuse:
+    if args.reuse:  # the schema may have moved on since
+        run([sys.executable, "-m", "flask", "--app", "wsgi", "db", "upgrade"], env)
+    else:
         build(args.pg, env)
     step("phones")
     phones = add_phones(url, args.screens)
@@ -380,12 +382,13 @@ def wait_until_up(base: str) -> None:
     import urllib.error
     import urllib.request
 
-    for _ in range(200):
+    for _ in range(300):
         try:
             urllib.request.urlopen(f"{base}/api/v1/health", timeout=1)
             return
         except (urllib.error.URLError, OSError):
             time.sleep(0.1)
+    sys.exit(f"the server at {base} did not come up (see {LOG})")
 
 
 def report(args, results: list[dict]) -> None:
