@@ -11,6 +11,7 @@ from market.fields import decode_cursor
 from market.formats import format_vnd
 from market.text import clean
 from market.web import PageBlueprint, page
+from market.web.access import safe_next
 from payments.ledger import assignment, screens, service
 from payments.ledger.service import CORRECTORS
 
@@ -80,4 +81,5 @@ def assign(payment_id: int):
         return _payment_page(payment_id, q, {"choice": screens.refusal(error)}, error.status)
     payee = screens.rows(session, [done])[0].payee
     flash(f"Đã gán giao dịch {format_vnd(done.amount)} cho {payee.label}.", "ok")
-    return redirect(url_for(".payment", payment_id=payment_id))
+    back = safe_next(request.form.get("next"))  # the list, when assigned from its row
+    return redirect(back or url_for(".payment", payment_id=payment_id))

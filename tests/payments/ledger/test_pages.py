@@ -115,10 +115,19 @@ def test_the_lists_row_search_finds_as_one_types_and_assigns_without_javascript(
     region = html[html.index(f'id="choices-{pid}"') :]
     assert f'action="/payments/{pid}/assign"' in region.split("</td>")[0]
     assert f'value="vendor_id:{world["hoa"].id}"' in region.split("</td>")[0]
+    assert 'name="next" value="/payments/unmatched"' in region.split("</td>")[0]
     form = {"csrf": FORM_TOKEN, "choice": f"vendor_id:{world['hoa'].id}", "q": "nguyen thi hoa"}
-    done = manager.post(f"/payments/{pid}/assign", data=form, headers=HTML)
-    assert done.status_code == 302
-    assert "Không có giao dịch nào chưa khớp" in text_of(manager.get("/payments/unmatched"))
+    done = manager.post(f"/payments/{pid}/assign", data=form | {"next": "/payments/unmatched"})
+    assert done.status_code == 302 and done.location == "/payments/unmatched"
+    back = text_of(manager.get("/payments/unmatched"))
+    assert "Đã gán giao dịch 150.000 ₫ cho Nguyễn Thị Hoa." in back
+    assert "Không có giao dịch nào chưa khớp" in back
+    again = world["payments"]["theirs"]
+    admin = browser_of(app, session, "admin")
+    form = {"csrf": FORM_TOKEN, "choice": f"vendor_id:{world['hoa'].id}"}
+    away = admin.post(f"/payments/{again}/assign", data=form | {"next": "https://example.org/"})
+    # never away from this site: the payment's own page
+    assert away.status_code == 302 and away.location == f"/payments/{again}"
     for odd in ("for=abc&q=hoa", f"for={pid}&q=" + "x" * 5000, "for=999999&q=hoa"):
         assert manager.get(f"/payments/unmatched?{odd}", headers=HTML).status_code == 200
 
