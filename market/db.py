@@ -85,13 +85,15 @@ def make_engine(url: str) -> Engine:
     # No pre-ping: it costs a round trip per request; after a database restart the first
     # request on a dead connection fails once (and is retried by whoever sent it).
     # JIT compiling a query costs more than running these short ones; the statistics queries
-    # crossed its threshold and paid for it on every request.
+    # crossed its threshold and paid for it on every request. Parallel workers likewise:
+    # starting two for a query of a few milliseconds (a report's one statement) costs more
+    # than they save, most of all on a small machine.
     return create_engine(
         url,
         pool_size=10,
         max_overflow=10,
         pool_recycle=1800,
-        connect_args={"options": "-c jit=off"},
+        connect_args={"options": "-c jit=off -c max_parallel_workers_per_gather=0"},
     )
 
 

@@ -1,8 +1,11 @@
 """Đồng: integers only, parsed strictly and shown the Vietnamese way (50.000 ₫)."""
 
-from babel.numbers import format_decimal, format_percent
+from decimal import ROUND_HALF_EVEN, Decimal
+
+from babel.numbers import format_decimal
 
 MAX_AMOUNT = 9_999_999_999_999  # what VietQR tag 54 can carry
+_VIETNAMESE_MARKS = str.maketrans(",.", ".,")  # 1.234,5: dots group, a comma for decimals
 
 
 def is_valid_amount(value: object) -> bool:
@@ -32,9 +35,10 @@ def format_number(value: int | float, digits: int = 0) -> str:
 
 
 def format_ratio(value: float, digits: int = 2) -> str:
-    """0.4275 → '42,75%'."""
-    pattern = "#,##0" + ("." + "0" * digits if digits else "") + "%"
-    return format_percent(value, format=pattern, locale="vi_VN")
+    """0.4275 → '42,75%' (as Babel writes it for vi_VN, rounded half to even, without its
+    pattern parsing: a dashboard shows dozens)."""
+    scaled = (Decimal(str(value)) * 100).quantize(Decimal(1).scaleb(-digits), ROUND_HALF_EVEN)
+    return f"{scaled:,.{digits}f}".translate(_VIETNAMESE_MARKS) + "%"
 
 
 def format_money_short(amount: int) -> str:

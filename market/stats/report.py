@@ -65,7 +65,6 @@ def questions(start: date, end: date, filters: dict, group_by: str | None) -> di
     asked = {
         "now": adoption.transactions(start, end, filters, group_by, "now_"),
         "before": adoption.transactions(ys, ye, filters, group_by, "before_"),
-        "previous": adoption.transactions(*previous_period(start, end), filters, None, "prev_"),
         "points": adoption.registered(end, filters, places, "on_"),
         "live": adoption.active(end, filters, places, "on_"),
         "points_before": adoption.registered(ye, filters, None, "ago_"),
@@ -73,6 +72,8 @@ def questions(start: date, end: date, filters: dict, group_by: str | None) -> di
         "banks": adoption.banks_seen(start, end, "now_banks_"),
         "banks_before": adoption.banks_seen(ys, ye, "before_banks_"),
     }
+    if (before := previous_period(start, end)) != (ys, ye):  # a year's is the year before
+        asked["previous"] = adoption.transactions(*before, filters, None, "prev_")
     for name, period in (("payers", (start, end)), ("payers_before", (ys, ye))):
         if (payers := adoption.distinct_payers(*period, filters, f"{name}_")) is not None:
             asked[name] = payers
@@ -141,7 +142,8 @@ def adoption_report(
     year_ago = _totals(
         a["before"], a["points_before"], a["live_before"], a.get("payers_before"), a["banks_before"]
     )
-    count, value = a["previous"].get(None, (0, 0))
+    previous = a.get("previous", {None: (year_ago["transactions"], year_ago["value"])})
+    count, value = previous.get(None, (0, 0))
     before = {"transactions": count, "value": value, "average_ticket": _ticket(count, value)}
     report = {
         "period": {"from": start.isoformat(), "to": end.isoformat()},

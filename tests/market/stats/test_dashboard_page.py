@@ -172,3 +172,24 @@ def test_values_the_page_does_not_offer_are_dropped_never_a_500(browser, query):
     response = page(browser, **query)
     assert "<script>" not in response.get_data(as_text=True).split("</head>")[-1]
     assert "Tổng cộng" in text_of(response) or "Không có giao dịch" in text_of(response)
+
+
+def test_points_columns_show_for_places_only_and_a_report_is_one_statement(app, browser):
+    from sqlalchemy import event
+
+    by_market = text_of(page(browser, **PERIOD, group_by="market"))
+    by_month = text_of(page(browser, **PERIOD, group_by="month"))
+    assert "Điểm hoạt động 30 ngày" in by_market and "Điểm hoạt động 30 ngày" not in by_month
+    statements = []
+
+    def seen(_conn, _cursor, statement, *_):
+        statements.append(statement)
+
+    engine = app.extensions["db"].engine
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        page(browser, **PERIOD, group_by="ward", market=B)
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    figures = [s for s in statements if "UNION ALL" in s and "'now'" in s]
+    assert len(figures) == 1  # tiles, table, charts and funnel: one round trip
