@@ -133,6 +133,8 @@ def test_an_admin_resets_a_password_and_locks_an_account_after_confirming(served
         staff = f"bql.{width}"
         page.goto(f"{served}/users?q={staff}")
         page.get_by_role("link", name=staff).click()
+        page.wait_for_load_state()  # else a click before the confirm script asks nothing,
+        # and the handler meant for this dialog would answer the next one
         page.once("dialog", lambda dialog: dialog.accept())
         page.get_by_role("button", name="Đặt lại mật khẩu").click()
         page.wait_for_selector("#first-password")
