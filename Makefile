@@ -52,6 +52,7 @@ demo: install $(DEMO_SETTINGS)
 	echo "  admin token:  $$token"; \
 	echo "  try:          curl -H 'Authorization: Bearer $$token' http://$(HOST):$(PORT)/api/v1/markets"; \
 	echo "  staff login:  http://$(HOST):$(PORT)/login  (admin / cho40-demo-2026)"; \
+	echo "                also quanly.vinhlong, ketoan.lequydon, canbo.nganhang: the same password"; \
 	echo "  shell:        set -a; . $(DEMO_SETTINGS); set +a; export DATABASE_URL=$(DEMO_DATABASE_URL)"; \
 	echo ""
 	$(DEMO) exec $(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --access-logfile - wsgi:app
