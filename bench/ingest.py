@@ -193,6 +193,8 @@ def main() -> None:
             sys.executable,
             "-m",
             "gunicorn",
+            "--worker-class",
+            "sync",  # as printed, whatever gunicorn.conf.py chooses for the screens
             "--workers",
             str(args.workers),
             "--bind",
