@@ -193,8 +193,14 @@ def main() -> None:
             sys.executable,
             "-m",
             "gunicorn",
+            # Single-threaded sync workers, as printed, whatever gunicorn.conf.py chooses for
+            # the screens (its threads would turn even "sync" into gthread).
             "--worker-class",
-            "sync",  # as printed, whatever gunicorn.conf.py chooses for the screens
+            "sync",
+            "--threads",
+            "1",
+            "--threads",
+            os.environ.get("EXP_THREADS", "1"),
             "--workers",
             str(args.workers),
             "--bind",

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from market.clock import VIETNAM
 from payments.domains import Hub, Target, Unpayable
 from payments.ingest.providers.base import Transfer
-from payments.ledger.write import COLUMNS, RETURNED, TABLE, Statements, param
+from payments.ledger.write import COLUMNS, RETURNED, TABLE, Statements, live_order, param
 from payments.qr.reference import find_references
 from payments.rollups.rules import dialect_insert
 
@@ -146,5 +146,7 @@ def by_account(dialect: str, statements: Statements):
         case((matched, _text("account"))),
         note,
     ).where(sql_true())  # WHERE: SQLite would read ON CONFLICT as a join's ON
-    insert = dialect_insert(dialect)(TABLE).from_select([*GIVEN, *DECIDED], rows.select_from(d))
+    order = live_order(dialect)
+    source = rows.select_from(d) if order is None else rows.select_from(d, order)
+    insert = dialect_insert(dialect)(TABLE).from_select([*GIVEN, *DECIDED], source)
     return insert.on_conflict_do_nothing().returning(*(TABLE.c[c] for c in RETURNED))

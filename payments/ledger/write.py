@@ -48,16 +48,37 @@ RETURNED = (
 )
 
 
+# Payments to one account commit in the order of their ids: a transaction-long lock on the
+# account (this class of advisory lock, keyed by the account's hash) is taken in the statement
+# that writes the payment, before its id is drawn, so that a screen resuming after the last
+# id it saw never skips one that committed late. No account (cash): no lock.
+LIVE_ORDER = literal_column("1279874629")
+
+
 def param(column: str):
     """The bound parameter of a payments column, named after it."""
     return bindparam(column, type_=TABLE.c[column].type)
+
+
+def live_order(dialect: str):
+    """What a new payment's row is selected from, so that the account's live-order lock is
+    taken before the payment's id is drawn (LIVE_ORDER); None where there is no such lock."""
+    if dialect != "postgresql":
+        return None
+    key = func.hashtext(param("credit_account"))
+    return select(func.pg_advisory_xact_lock(LIVE_ORDER, key).label("locked")).subquery("order")
 
 
 def new_payment(dialect: str, *, known_is_fine: bool = True):
     """Head: insert one payment from its column values; with known_is_fine, a transfer known
     already (by either key: provider and transaction id, or account and bank reference)
     writes nothing."""
-    stmt = dialect_insert(dialect)(TABLE).values({c: param(c) for c in COLUMNS})
+    insert = dialect_insert(dialect)(TABLE)
+    order = live_order(dialect)
+    if order is None:
+        stmt = insert.values({c: param(c) for c in COLUMNS})
+    else:
+        stmt = insert.from_select(COLUMNS, select(*(param(c) for c in COLUMNS)).select_from(order))
     if known_is_fine:
         stmt = stmt.on_conflict_do_nothing()
     return stmt.returning(*(TABLE.c[c] for c in RETURNED))
@@ -121,10 +142,6 @@ def _steps(dialect: str, p: FromClause, plan: Plan) -> list:
 # "<payee_type>:<payee_id> <the payment as JSON>", so that a listener passes it on without
 # reading the payment again (payments/live.py).
 LIVE_CHANNEL = "payments_live"
-# Payments to one account commit in the order of their ids (a transaction-long lock on the
-# account, taken before its id is drawn), so that a screen resuming after the last id it saw
-# never skips one that committed late.
-LIVE_ORDER = "SELECT pg_advisory_xact_lock(1279874629, hashtext($1))"
 NOTICE_FIELDS = {
     "payment_id": "id",
     "kind": "kind",
@@ -181,14 +198,7 @@ class Statements:
         """Write by plan on a psycopg connection, as one prepared statement; the ids."""
         compiled = self.compiled(plan.name, lambda: self.composed(plan))
         cursor = RawCursor(connection)
-        if not values.get("credit_account"):
-            cursor.execute(compiled.sql, compiled.params(values), prepare=True)
-            return [row[0] for row in cursor.fetchall()]
-        # One round trip and, in autocommit, one implicit transaction: the lock holds until
-        # the payment commits.
-        with connection.pipeline():
-            RawCursor(connection).execute(LIVE_ORDER, (values["credit_account"],), prepare=True)
-            cursor.execute(compiled.sql, compiled.params(values), prepare=True)
+        cursor.execute(compiled.sql, compiled.params(values), prepare=True)
         return [row[0] for row in cursor.fetchall()]
 
     def run_select(self, connection, statement, values: dict):

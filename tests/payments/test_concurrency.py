@@ -15,7 +15,9 @@ from sqlalchemy import create_engine, func, select, text
 
 from market.clock import VIETNAM
 from market.db import get_db
-from payments.ingest.models import Notification
+from payments.ingest.models import Notification, Provider
+from payments.ingest.providers.base import Transfer
+from payments.ingest.record import record_transfer
 from payments.ledger.models import Payment
 from payments.qr.models import PaymentRequest
 from payments.qr.service import create_payment_request
@@ -358,3 +360,47 @@ def test_two_transfers_paying_one_request_in_full_at_once_pay_it_once(served):
         payments = session.scalars(select(Payment).order_by(Payment.id)).all()
         assert sorted(p.target_reference or "" for p in payments) == ["", ids["reference"]]
         assert "is already paid" in next(p.match_note for p in payments if not p.target_id)
+
+
+def lock_waiters(url: str) -> int:
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return conn.scalar(
+                text(
+                    "SELECT count(*) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND wait_event_type = 'Lock'"
+                )
+            )
+    finally:
+        engine.dispose()
+
+
+def test_a_payment_to_an_account_commits_after_the_one_written_before_it(served):
+    """Payments to one account commit in the order of their ids (a screen resuming after
+    the last id it saw never skips one that committed late); other accounts don't wait."""
+    app, base, ids = served
+    when = "2026-11-22T08:00:00+07:00"
+    with ThreadPoolExecutor(2) as pool, app.app_context():
+        with get_db().session_scope() as session:
+            other = make_vendor(session, status="active").account_number
+            make_provider(session, "statement")
+        with get_db().session_scope() as session:
+            # Another provider's: the two payments share no rollup row that would order them.
+            provider = session.scalar(select(Provider).where(Provider.name == "statement"))
+            transfer = Transfer(
+                "FT-FIRST", 10000, ids["account"], None, "tien hang", datetime.fromisoformat(when)
+            )
+            _, first = record_transfer(
+                session, provider=provider, transfer=transfer, source="notification", payer_key=b"k"
+            )
+            # The first is written, not committed: a second to its account waits for it...
+            second = pool.submit(notify, base, "FT-SECOND", 20000, ids["account"], when)
+            deadline = time.monotonic() + 20
+            while lock_waiters(ids["url"]) < 1:
+                assert time.monotonic() < deadline, "the second payment did not wait"
+                time.sleep(0.02)
+            # ...and a payment to another account goes through meanwhile.
+            assert notify(base, "FT-ELSEWHERE", 30000, other, when) > first
+            assert not second.done()
+        assert second.result(timeout=20) > first
