@@ -4,7 +4,7 @@ instead of one per figure (on a busy server each round trip waits its turn)."""
 
 from functools import lru_cache
 
-from sqlalchemy import String, cast, literal_column, select, union_all
+from sqlalchemy import String, cast, literal_column, select, text, union_all
 from sqlalchemy.orm import Session
 
 from market.stats.adoption import Question
@@ -18,9 +18,18 @@ def ask(session: Session, questions: dict[str, Question], shared: dict) -> dict[
         params |= bound
     stmt = _union(tuple((name, stmt) for name, (stmt, _) in questions.items()))
     answers = {name: {} for name in questions}
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(PLANNED_FOR_THE_DATES)
     for name, key, count, value in session.execute(stmt, params):
         answers[name][key] = (int(count or 0), int(value or 0))
     return answers
+
+
+# For the rest of the transaction, a statement is planned for the dates it is asked with. The
+# driver prepares a statement it runs often, and after five runs PostgreSQL may settle on one
+# generic plan, made without knowing the period: on 2 M payments a yearly report took 36 ms
+# that way and 24 ms planned for its dates each time (the planning included).
+PLANNED_FOR_THE_DATES = text("SELECT set_config('plan_cache_mode', 'force_custom_plan', true)")
 
 
 @lru_cache(maxsize=512)  # shapes: grouping × filters given × kinds of period
