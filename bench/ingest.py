@@ -199,8 +199,6 @@ def main() -> None:
             "sync",
             "--threads",
             "1",
-            "--threads",
-            os.environ.get("EXP_THREADS", "1"),
             "--workers",
             str(args.workers),
             "--bind",
