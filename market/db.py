@@ -244,7 +244,8 @@ def driver_sql(statement) -> DriverSQL:
     from sqlalchemy.dialects.postgresql.psycopg import dialect
 
     compiled = statement.compile(dialect=dialect(paramstyle="numeric_dollar"))
-    constants = {k: v for k, v in compiled.params.items() if v is not None}
+    given = {k for k, bind in compiled.binds.items() if not bind.required}
+    constants = {k: v for k, v in compiled.params.items() if k in given}
     return DriverSQL(compiled.string, tuple(compiled.positiontup), constants)
 
 

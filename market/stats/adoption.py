@@ -5,7 +5,7 @@ ask together with the others in one round trip. Builds statements only; runs non
 from datetime import date, timedelta
 from functools import cache
 
-from sqlalchemy import and_, bindparam, func, literal, or_, select, union_all
+from sqlalchemy import and_, bindparam, case, func, literal, or_, select, union_all
 
 from market.stats import readmodel as t
 from market.stats.periods import end_of, whole_period
@@ -65,8 +65,10 @@ def _transactions(f, dimension: str | None, given: tuple[str, ...]):
     placed = dimension in PLACES or _by_place(filters)
     if placed:
         # Only then is the payee's place needed: each payee's sums first, then the join
-        # (per day or month too when those are the grouping).
-        keys = [f.c.payee_type, f.c.payee_id, f.c.provider_id]
+        # (per day, month or provider too when grouped or filtered by it).
+        keys = [f.c.payee_type, f.c.payee_id]
+        if dimension == "provider" or filters.get("provider"):
+            keys.append(f.c.provider_id)
         if dimension in ("month", "day"):
             keys.append(f.c[dimension])
         sums = (func.sum(f.c.payment_count).label("payment_count"), func.sum(f.c.amount))
@@ -100,58 +102,55 @@ def points(prefix: str):
     return union_all(vendors, schools).subquery("points")
 
 
-def _counted(points_, given: tuple[str, ...], dimension: str | None):
-    """(key, count) of the payees in points_, filtered and grouped by place."""
-    filters, p = dict.fromkeys(given, True), t.payees()
-    key = _key(dimension if dimension in PLACES else None, p=p)
-    stmt = select(key, func.count()).select_from(points_)
-    if dimension in PLACES or _by_place(filters):
-        on = and_(p.c.payee_type == points_.c.payee_type, p.c.payee_id == points_.c.payee_id)
-        stmt = _filtered(stmt.join(p, on), p, filters)
-    elif filters.get("payee_type"):
-        stmt = stmt.where(points_.c.payee_type == bindparam("filter_payee_type"))
-    return _grouped(stmt, key, dimension in PLACES)
-
-
 def _on(day: date, prefix: str) -> dict:
-    """The values points and _live bind for a day: its end, its 30 days."""
+    """The values points and _paid bind for a day: its end, its 30 days."""
     first = day - timedelta(days=ACTIVE_DAYS - 1)
     return {f"{prefix}moment": end_of(day), f"{prefix}first": first, f"{prefix}last": day}
 
 
+def _paid(known, prefix: str):
+    """Whether the point (a row of known) was paid in the 30 days up to the day bound as
+    {prefix}last. A point's day rows count while positive (a reversal takes its payment back
+    on the payment's day), and each point is looked up by itself (ix_rollup_days_payee_day)."""
+    r = t.rollup_days
+    return (
+        select(r.c.payee_id)
+        .where(
+            r.c.payee_type == known.c.payee_type,
+            r.c.payee_id == known.c.payee_id,
+            r.c.business_date.between(bindparam(f"{prefix}first"), bindparam(f"{prefix}last")),
+            r.c.payment_count > 0,
+        )
+        .exists()
+    )
+
+
+def _live(prefix: str):
+    """The registered points with a payment in the 30 days up to the day (a subquery)."""
+    known = points(prefix)
+    return select(known.c.payee_type, known.c.payee_id).where(_paid(known, prefix)).subquery("live")
+
+
 def registered(day: date, filters: dict, dimension: str | None, prefix: str) -> Question:
-    """(key, points registered on day): vendors activated and not closed, schools."""
+    """(key, points registered on day, of them active): registered are the vendors activated
+    and not closed, and the schools; active, those paid in the 30 days up to day. Both come
+    from one pass over the points, and an active point is a registered one, so the active
+    share stays within 100 %."""
     return _registered(_given(filters), dimension, prefix), _on(day, prefix)
 
 
 @cache
 def _registered(given: tuple[str, ...], dimension: str | None, prefix: str):
-    return _counted(points(prefix), given, dimension)
-
-
-def _live(prefix: str):
-    """The registered points with a payment in the 30 days up to the day (a subquery): an
-    active point is a registered one, so the active share stays within 100 %. A point's day
-    rows count while positive (a reversal takes its payment back on the payment's day), and
-    each point is looked up by itself (ix_rollup_days_payee_day)."""
-    r, known = t.rollup_days, points(prefix)
-    paid = select(r.c.payee_id).where(
-        r.c.payee_type == known.c.payee_type,
-        r.c.payee_id == known.c.payee_id,
-        r.c.business_date.between(bindparam(f"{prefix}first"), bindparam(f"{prefix}last")),
-        r.c.payment_count > 0,
-    )
-    return select(known.c.payee_type, known.c.payee_id).where(paid.exists()).subquery("live")
-
-
-def active(day: date, filters: dict, dimension: str | None, prefix: str) -> Question:
-    """(key, points with at least one payment in the 30 days up to day)."""
-    return _active(_given(filters), dimension, prefix), _on(day, prefix)
-
-
-@cache
-def _active(given: tuple[str, ...], dimension: str | None, prefix: str):
-    return _counted(_live(prefix), given, dimension)
+    filters, p, known = dict.fromkeys(given, True), t.payees(), points(prefix)
+    key = _key(dimension if dimension in PLACES else None, p=p)
+    active = func.count(case((_paid(known, prefix), 1)))
+    stmt = select(key, func.count(), active).select_from(known)
+    if dimension in PLACES or _by_place(filters):
+        on = and_(p.c.payee_type == known.c.payee_type, p.c.payee_id == known.c.payee_id)
+        stmt = _filtered(stmt.join(p, on), p, filters)
+    elif filters.get("payee_type"):
+        stmt = stmt.where(known.c.payee_type == bindparam("filter_payee_type"))
+    return _grouped(stmt, key, dimension in PLACES)
 
 
 def distinct_payers(start: date, end: date, filters: dict, prefix: str) -> Question | None:
@@ -184,8 +183,8 @@ def banks_seen(start: date, end: date, prefix: str) -> Question:
 def _banks(prefix: str):
     b = t.bank_months
     months = b.c.month.between(bindparam(f"{prefix}from"), bindparam(f"{prefix}to"))
-    banks = func.count(func.distinct(b.c.payer_bin))
-    return select(literal(None), banks).where(months, b.c.payer_bin != "", b.c.payment_count > 0)
+    seen = select(b.c.payer_bin).where(months, b.c.payer_bin != "", b.c.payment_count > 0)
+    return select(literal(None), func.count()).select_from(seen.group_by(b.c.payer_bin).subquery())
 
 
 def funnel(start: date, end: date, filters: dict, prefix: str = "funnel_") -> dict[str, Question]:

@@ -138,9 +138,11 @@ def payees():
 def flows(start: date, end: date, prefix: str = ""):
     """Transactions in [start, end]: whole months from the monthly rollup, edges from days.
     (subquery, its parameters): the statement is built once per shape of period, its dates
-    bound under names starting with prefix (two periods in one statement differ by it)."""
+    bound under names starting with prefix (two periods in one statement differ by it).
+    A period's whole months follow one another, so they are asked for as a range of first
+    days: two comparisons a row, where a list of months costs one per month."""
     months, day_ranges = segments(start, end)
-    params = {f"{prefix}months": months}
+    params = {f"{prefix}months_from": months[0], f"{prefix}months_to": months[-1]} if months else {}
     for n, (first, last) in enumerate(day_ranges):
         params |= {
             f"{prefix}first_{n}": first,
@@ -156,9 +158,10 @@ def _flows(whole_months: bool, edges: int, prefix: str):
     cols = ("payee_type", "payee_id", "provider_id", "method", "payment_count", "amount")
     if whole_months:
         r = rollup_months
+        first, last = (bindparam(f"{prefix}months_{e}", type_=Date) for e in ("from", "to"))
         parts.append(
             select(r.c.month.label("day"), r.c.month.label("month"), *[r.c[c] for c in cols]).where(
-                r.c.month.in_(bindparam(f"{prefix}months", expanding=True))
+                r.c.month.between(first, last)
             )
         )
     for n in range(edges):

@@ -30,10 +30,11 @@ def _ticket(count: int, value: int) -> int:
     return round(value / count) if count else 0
 
 
-def _totals(flows: dict, points: dict, live: dict, payers: dict | None, banks: dict) -> dict:
-    """The headline figures of one period, summed from the answers by key."""
+def _totals(flows: dict, points: dict, payers: dict | None, banks: dict) -> dict:
+    """The headline figures of one period, summed from the answers by key (points: the
+    registered and active points)."""
     count, value = (sum(v[i] for v in flows.values()) for i in (0, 1))
-    registered, active = (sum(n for n, _ in d.values()) for d in (points, live))
+    registered, active = (sum(v[i] for v in points.values()) for i in (0, 1))
     return {
         "transactions": count,
         "value": value,
@@ -59,16 +60,14 @@ def compare(current: dict, earlier: dict) -> dict:
 
 def questions(start: date, end: date, filters: dict, group_by: str | None) -> dict:
     """Everything a report asks, by name: the period and a year earlier by group, the period
-    before, points, active points, payers and banks of both years."""
+    before, registered and active points, payers and banks of both years."""
     ys, ye = previous_year(start, end)
     places = group_by if group_by in adoption.PLACES else None
     asked = {
         "now": adoption.transactions(start, end, filters, group_by, "now_"),
         "before": adoption.transactions(ys, ye, filters, group_by, "before_"),
         "points": adoption.registered(end, filters, places, "on_"),
-        "live": adoption.active(end, filters, places, "on_"),
         "points_before": adoption.registered(ye, filters, None, "ago_"),
-        "live_before": adoption.active(ye, filters, None, "ago_"),
         "banks": adoption.banks_seen(start, end, "now_banks_"),
         "banks_before": adoption.banks_seen(ys, ye, "before_banks_"),
     }
@@ -101,8 +100,8 @@ def _rows(answers: dict, dimension: str) -> list[dict]:
             "previous_year": {"transactions": old_count, "value": old_value},
         }
         if places:
-            row["registered_points"] = answers["points"].get(key, (0, 0))[0]
-            row["active_points"] = answers["live"].get(key, (0, 0))[0]
+            registered, active = answers["points"].get(key, (0, 0))
+            row["registered_points"], row["active_points"] = registered, active
         row["growth"] = compare(
             row, row["previous_year"] | {"average_ticket": _ticket(old_count, old_value)}
         )
@@ -138,10 +137,8 @@ def adoption_report(
     funnel = adoption.funnel(start, end, filters) if with_funnel else {}
     asked |= {f"funnel_{k}": q for k, q in funnel.items()} | (extra or {})
     a = batch.ask(session, asked, adoption.filter_params(filters))
-    current = _totals(a["now"], a["points"], a["live"], a.get("payers"), a["banks"])
-    year_ago = _totals(
-        a["before"], a["points_before"], a["live_before"], a.get("payers_before"), a["banks_before"]
-    )
+    current = _totals(a["now"], a["points"], a.get("payers"), a["banks"])
+    year_ago = _totals(a["before"], a["points_before"], a.get("payers_before"), a["banks_before"])
     previous = a.get("previous", {None: (year_ago["transactions"], year_ago["value"])})
     count, value = previous.get(None, (0, 0))
     before = {"transactions": count, "value": value, "average_ticket": _ticket(count, value)}

@@ -69,9 +69,13 @@ def _upsert(insert, model, keys: list[str], rows, counters: list[str]):
 
 def _tally(keys: tuple, counted: list[tuple], where: tuple, one: bool):
     """SELECT keys and the counted values of the rows meeting where: each of counted is
-    (aggregate, the same of one row alone), the aggregates grouped by keys unless one."""
+    (aggregate, the same of one row alone), the aggregates grouped by keys unless one.
+
+    Grouped rows come in key order, so that a rebuilt rollup lies on disk in the order of
+    its dates, as one that grew day by day does: the days at a period's edges are then read
+    from a few pages (in hash order, 9,600 rows of 16 days took 5,700 pages and 12 ms)."""
     rows = select(*keys, *(alone if one else total for total, alone in counted)).where(*where)
-    return rows if one else rows.group_by(*keys)
+    return rows if one else rows.group_by(*keys).order_by(*keys)
 
 
 def _count(sign: int) -> tuple:

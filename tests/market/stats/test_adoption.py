@@ -3,6 +3,7 @@
 from datetime import UTC, date, datetime
 
 import pytest
+from sqlalchemy import text
 
 from market.stats.periods import business_today
 from payments.ingest.providers.base import Transfer
@@ -267,3 +268,31 @@ def test_someone_who_pays_a_stall_and_a_school_counts_once_as_a_payer(client, se
     assert get(client, session, **month, payee_type="vendor")["totals"]["distinct_payers"] == 3
     assert get(client, session, **month, payee_type="school")["totals"]["distinct_payers"] == 1
     assert agrees(session)
+
+
+def test_a_period_longer_than_a_year_overlaps_its_year_earlier_and_both_count_it(
+    client, session, history
+):
+    # November 2024 lies in the period and in the same period a year earlier
+    report = get(client, session, **{"from": "2024-11-01", "to": "2025-11-30"})
+    assert (report["totals"]["transactions"], report["totals"]["value"]) == (5, 200_000)
+    earlier = report["previous_year"]
+    assert (earlier["transactions"], earlier["value"]) == (2, 80_000)
+    by_month = get(
+        client, session, **{"from": "2024-11-01", "to": "2025-11-30", "group_by": "month"}
+    )
+    rows = {r["key"]: r for r in by_month["rows"]}
+    assert rows["2025-11-01"]["previous_year"] == {"transactions": 2, "value": 80_000}
+    assert rows["2024-11-01"]["transactions"] == 2
+
+
+def test_a_report_is_planned_for_its_own_dates_every_time(client, session, history, is_postgres):
+    """PostgreSQL prepares a statement a connection runs often, and may then run it with one
+    plan made without its dates (a month and three years are different work): the report's
+    statement is sent unprepared, and so planned for the dates it is asked with."""
+    months = [("2025-11-01", "2025-11-30"), ("2024-01-01", "2025-11-30")] * 4
+    reports = [get(client, session, **{"from": a, "to": b}) for a, b in months]
+    assert reports[0] == reports[2] and reports[0]["totals"] != reports[1]["totals"]
+    if is_postgres:
+        prepared = session.execute(text("SELECT statement FROM pg_prepared_statements")).scalars()
+        assert not [s for s in prepared if "'now'" in s]
