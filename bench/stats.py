@@ -3,7 +3,7 @@ rollups rebuilt, then the p50 and p95 of a year by month and a year by market fr
 /stats/adoption, and of the dashboard page for a year by market, each beside the p95 of the
 trivial endpoint (/api/v1/health) asked in turn with it, in the same run, the same way.
 
-    python bench/stats.py [--payments 10000000] [--requests 100] [--reuse]
+    python bench/stats.py [--payments 10000000] [--requests 300] [--reuse]
                           [--database cho40_bench_stats]
                           [--pg postgresql+psycopg://postgres@127.0.0.1:5432/test]
 
@@ -215,7 +215,7 @@ def build(args, url: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--payments", type=int, default=10_000_000)
-    parser.add_argument("--requests", type=int, default=100)
+    parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--pg", default="postgresql+psycopg://postgres@127.0.0.1:5432/test")
     parser.add_argument("--database", default="cho40_bench_stats")
     parser.add_argument("--reuse", action="store_true", help="time the queries again only")
