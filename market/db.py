@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from flask import Flask, current_app, g
+from psycopg import RawCursor
 from sqlalchemy import JSON, BigInteger, DateTime, Integer, MetaData, create_engine, event
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -226,8 +227,8 @@ def bulk_insert(session: Session, table, rows: list[dict]) -> None:
 
 @dataclass(frozen=True)
 class DriverSQL:
-    """A statement compiled once for PostgreSQL's own $1, $2… parameters: run it on a
-    `Database.direct()` connection with `psycopg.RawCursor`, and nothing parses it again."""
+    """A statement compiled once for PostgreSQL's own $1, $2… parameters: run it with rows()
+    on a psycopg connection, and nothing parses it again."""
 
     sql: str
     names: tuple[str, ...]  # the parameter each $n stands for
@@ -237,6 +238,13 @@ class DriverSQL:
         """The parameters in $n order, from values and the statement's own."""
         merged = self.constants | values if self.constants else values
         return tuple(merged[name] for name in self.names)
+
+    def rows(self, connection, values: dict) -> list[tuple]:
+        """Its rows, run with values on a psycopg connection, prepared: the connection parses
+        it once and, after five runs, PostgreSQL may keep one plan for it."""
+        with RawCursor(connection) as cursor:
+            cursor.execute(self.sql, self.params(values), prepare=True)
+            return cursor.fetchall()
 
 
 def driver_sql(statement) -> DriverSQL:

@@ -11,7 +11,6 @@ in the transaction."""
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from psycopg import RawCursor
 from sqlalchemy import Text, and_, bindparam, case, cast, func, literal_column, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import FromClause
@@ -197,16 +196,12 @@ class Statements:
     def run(self, connection, plan: Plan, values: dict) -> list[int]:
         """Write by plan on a psycopg connection, as one prepared statement; the ids."""
         compiled = self.compiled(plan.name, lambda: self.composed(plan))
-        cursor = RawCursor(connection)
-        cursor.execute(compiled.sql, compiled.params(values), prepare=True)
-        return [row[0] for row in cursor.fetchall()]
+        return [row[0] for row in compiled.rows(connection, values)]
 
     def run_select(self, connection, statement, values: dict):
         """The first column of the first row a query answers, on a psycopg connection."""
         compiled = self.compiled(f"select {id(statement)}", lambda: statement)
-        cursor = RawCursor(connection)
-        cursor.execute(compiled.sql, compiled.params(values), prepare=True)
-        return cursor.fetchone()[0]
+        return compiled.rows(connection, values)[0][0]
 
 
 def write(session: Session, statements: Statements, plan: Plan, values: dict) -> list[int]:

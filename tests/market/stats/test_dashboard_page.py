@@ -180,7 +180,7 @@ def test_points_columns_show_for_places_only_and_a_report_is_one_statement(
     from psycopg import RawCursor
     from sqlalchemy import event
 
-    from market.stats import batch
+    from market import db
 
     by_market = text_of(page(browser, **PERIOD, group_by="market"))
     by_month = text_of(page(browser, **PERIOD, group_by="month"))
@@ -195,7 +195,7 @@ def test_points_columns_show_for_places_only_and_a_report_is_one_statement(
             statements.append(query)
             return super().execute(query, *args, **kwargs)
 
-    monkeypatch.setattr(batch, "RawCursor", Seen)
+    monkeypatch.setattr(db, "RawCursor", Seen)
     engine = app.extensions["db"].engine
     event.listen(engine, "before_cursor_execute", seen)
     try:
